@@ -1,0 +1,108 @@
+package dev.pixelsense;
+
+import dev.pixelsense.api.ApiServer;
+import dev.pixelsense.config.ConfigLoader;
+import dev.pixelsense.config.PixelsenseConfig;
+import dev.pixelsense.metrics.Metrics;
+import dev.pixelsense.model.Backends;
+import dev.pixelsense.model.CallContext;
+import dev.pixelsense.model.ChatStream;
+import dev.pixelsense.model.ModelInfo;
+import dev.pixelsense.model.ModelManager;
+import dev.pixelsense.openai.ChatCompletion;
+import dev.pixelsense.openai.ChatMessage;
+import dev.pixelsense.openai.ChatRequest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * pixelsense as a library: the same model manager the server uses, for Java applications that
+ * embed it.
+ *
+ * <pre>{@code
+ * try (Pixelsense px = Pixelsense.open(Path.of("config.yaml"))) {
+ *     System.out.println(px.chat("qwen-vl", "Say hello").text());
+ *     try (ChatStream s = px.stream(ChatRequest.of("qwen-vl", List.of(ChatMessage.user("Count to 3"))))) {
+ *         for (ChatChunk c = s.next(); c != null; c = s.next()) {
+ *             System.out.print(c.text() == null ? "" : c.text());
+ *         }
+ *     }
+ *     px.unload("qwen-vl");
+ * }
+ * }</pre>
+ *
+ * Thread-safe. Calls block; use virtual threads for many at once. Close to free every model.
+ */
+public final class Pixelsense implements AutoCloseable {
+    private final PixelsenseConfig config;
+    private final Metrics metrics = new Metrics();
+    private final ModelManager models;
+
+    private Pixelsense(PixelsenseConfig config, Function<String, String> env) {
+        this.config = config;
+        this.models = new ModelManager(config, Backends.builtIn(env), env, metrics);
+    }
+
+    /**
+     * Loads a config file ({@code null}: {@code ~/.pixelsense/config.yaml} if present, else defaults).
+     *
+     * @throws dev.pixelsense.config.ConfigException naming the file, line and key of a problem
+     */
+    public static Pixelsense open(Path configFile) {
+        return open(configFile, System::getenv);
+    }
+
+    public static Pixelsense open(Path configFile, Function<String, String> env) {
+        return new Pixelsense(loader(env).load(configFile), env);
+    }
+
+    /** Uses a config parsed elsewhere (see {@link #loader(Function)}). */
+    public static Pixelsense open(PixelsenseConfig config, Function<String, String> env) {
+        return new Pixelsense(config, env);
+    }
+
+    /** A config loader that knows every built-in backend. */
+    public static ConfigLoader loader(Function<String, String> env) {
+        return new ConfigLoader(env, Backends.builtIn(env));
+    }
+
+    public PixelsenseConfig config() {
+        return config;
+    }
+
+    public List<ModelInfo> models() {
+        return models.models();
+    }
+
+    /** One user message, the whole answer. */
+    public ChatCompletion chat(String model, String prompt) {
+        return chat(ChatRequest.of(model, List.of(ChatMessage.user(prompt))));
+    }
+
+    public ChatCompletion chat(ChatRequest request) {
+        request.validate();
+        return models.chat(request, new CallContext()).value();
+    }
+
+    /** A streamed answer; close the stream to cancel it. */
+    public ChatStream stream(ChatRequest request) {
+        request.validate();
+        return models.stream(request.withStreaming(true), new CallContext());
+    }
+
+    /** Frees a model's backend (a local model's memory); it loads again when next used. */
+    public void unload(String model) {
+        models.unload(model);
+    }
+
+    /** Starts the HTTP API over this instance's models; close the server before this instance. */
+    public ApiServer serve() {
+        return new ApiServer(config, models, metrics).start();
+    }
+
+    @Override
+    public void close() {
+        models.close();
+    }
+}

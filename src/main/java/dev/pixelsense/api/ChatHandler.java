@@ -1,0 +1,135 @@
+package dev.pixelsense.api;
+
+import dev.pixelsense.error.CancelledException;
+import dev.pixelsense.error.PayloadTooLargeException;
+import dev.pixelsense.error.PixelsenseException;
+import dev.pixelsense.model.CallContext;
+import dev.pixelsense.model.ModelManager;
+import dev.pixelsense.model.Served;
+import dev.pixelsense.model.ServedStream;
+import dev.pixelsense.openai.ChatChunk;
+import dev.pixelsense.openai.ChatCompletion;
+import dev.pixelsense.openai.ChatRequest;
+import dev.pixelsense.openai.OpenAiJson;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/chat/completions}: read and check the request, hand it to the model manager,
+ * write the answer as JSON or as Server-Sent Events. The HTTP status is decided before the first
+ * byte: a stream is only started once the model produced its first chunk. After that, a failure
+ * is sent as an {@code {"error":...}} event and the stream ends without {@code [DONE]}.
+ */
+final class ChatHandler {
+    private static final Logger log = LoggerFactory.getLogger(ChatHandler.class);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    static final String MODEL_HEADER = "x-pixelsense-model";
+
+    private final ModelManager models;
+    private final ImageGuard images;
+    private final long maxBody;
+
+    ChatHandler(ModelManager models, ImageGuard images, long maxBody) {
+        this.models = models;
+        this.images = images;
+        this.maxBody = maxBody;
+    }
+
+    void handle(Context ctx) throws IOException {
+        ChatRequest request = OpenAiJson.read(body(ctx, maxBody), ChatRequest.class);
+        if (request == null) {
+            throw new dev.pixelsense.error.BadRequestException("The request body must be a JSON object");
+        }
+        request.validate();
+        request = images.check(request);
+        CallContext call = new CallContext();
+        try (AutoCloseable ignored = DisconnectWatch.start(ctx, call)) {
+            if (request.streaming()) {
+                stream(ctx, request, call);
+            } else {
+                Served<ChatCompletion> served = models.chat(request, call);
+                ctx.attribute(HttpMetrics.MODEL_ATTRIBUTE, served.servedBy());
+                ctx.header(MODEL_HEADER, served.servedBy());
+                ctx.contentType("application/json").result(OpenAiJson.write(served.value()));
+            }
+        } catch (CancelledException e) {
+            log.debug("client went away: {}", e.getMessage());
+            ctx.status(499);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void stream(Context ctx, ChatRequest request, CallContext call) {
+        try (ServedStream stream = models.stream(request, call)) {
+            ctx.attribute(HttpMetrics.MODEL_ATTRIBUTE, stream.servedBy());
+            var res = ctx.res();
+            res.setStatus(200);
+            res.setContentType("text/event-stream");
+            res.setCharacterEncoding("UTF-8");
+            res.setHeader("Cache-Control", "no-cache");
+            res.setHeader("X-Accel-Buffering", "no");
+            res.setHeader(MODEL_HEADER, stream.servedBy());
+            OutputStream out;
+            try {
+                out = res.getOutputStream();
+            } catch (IOException e) {
+                call.cancel();
+                return;
+            }
+            try {
+                for (ChatChunk chunk = stream.next(); chunk != null; chunk = stream.next()) {
+                    out.write(DATA);
+                    out.write(OpenAiJson.write(chunk));
+                    out.write(END);
+                    out.flush();
+                }
+                out.write(DONE);
+                out.flush();
+            } catch (CancelledException e) {
+                call.cancel();
+            } catch (PixelsenseException e) {
+                log.warn("stream from '{}' failed after it started: {}", stream.servedBy(), e.getMessage());
+                try {
+                    out.write(DATA);
+                    out.write(ErrorMapper.body(e.getMessage(), e.type(), e.param(), e.code()));
+                    out.write(END);
+                    out.flush();
+                } catch (IOException gone) {
+                    call.cancel();
+                }
+            } catch (IOException clientGone) {
+                call.cancel();
+            }
+        }
+    }
+
+    /** The request body, refusing it with 413 as soon as it is known to be over {@code limit}. */
+    static byte[] body(Context ctx, long limit) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limit) {
+            throw tooLarge(limit);
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+            if (bytes.length > limit) {
+                throw tooLarge(limit);
+            }
+            return bytes;
+        }
+    }
+
+    private static PayloadTooLargeException tooLarge(long limit) {
+        return new PayloadTooLargeException("The request body is larger than this server's limit of "
+                + dev.pixelsense.config.ByteSizes.format(limit) + " (server.max_body_size)", null);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.pixelsense.cli;
+
+import dev.pixelsense.Pixelsense;
+import dev.pixelsense.model.ChatStream;
+import dev.pixelsense.openai.ChatChunk;
+import dev.pixelsense.openai.ChatMessage;
+import dev.pixelsense.openai.ChatRequest;
+import dev.pixelsense.openai.ContentPart;
+import dev.pixelsense.vision.ImageProbe;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = "Ask a model and stream its answer to the terminal.")
+final class ChatCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model id or alias from the config.")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "PROMPT", description = "What to ask.")
+    String prompt;
+
+    @Option(names = {"-i", "--image"}, paramLabel = "FILE", description = "Attach an image (repeatable).")
+    List<Path> images = new ArrayList<>();
+
+    @Option(names = {"-s", "--system"}, description = "A system prompt.")
+    String system;
+
+    @Option(names = "--max-tokens", description = "Limit the answer length.")
+    Integer maxTokens;
+
+    @Option(names = "--temperature", description = "Sampling temperature, 0-2.")
+    Double temperature;
+
+    @Override
+    public Integer call() throws IOException {
+        List<ChatMessage> messages = new ArrayList<>();
+        if (system != null) {
+            messages.add(ChatMessage.system(system));
+        }
+        if (images.isEmpty()) {
+            messages.add(ChatMessage.user(prompt));
+        } else {
+            List<ContentPart> parts = new ArrayList<>();
+            parts.add(ContentPart.text(prompt));
+            for (Path image : images) {
+                parts.add(ContentPart.image(dataUrl(image)));
+            }
+            messages.add(ChatMessage.user(parts));
+        }
+        ChatRequest base = ChatRequest.of(model, messages);
+        ChatRequest request = new ChatRequest(base.model(), base.messages(), maxTokens, null, temperature, null, null,
+                null, null, null, null, null, true, null, null, null, null, null, null);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (Pixelsense px = Pixelsense.open(config.load(), System::getenv);
+             ChatStream stream = px.stream(request)) {
+            for (ChatChunk c = stream.next(); c != null; c = stream.next()) {
+                if (c.text() != null) {
+                    out.print(c.text());
+                }
+            }
+            out.println();
+        }
+        return 0;
+    }
+
+    private static String dataUrl(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("image file not found: " + file);
+        }
+        ImageProbe.Header header = ImageProbe.probe(bytes, bytes.length);
+        if (header == null) {
+            throw new IllegalArgumentException(file + " is not a PNG, JPEG, WebP, GIF or BMP image");
+        }
+        return "data:" + header.mimeType() + ";base64," + Base64.getEncoder().encodeToString(bytes);
+    }
+}

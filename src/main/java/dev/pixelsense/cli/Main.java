@@ -1,0 +1,56 @@
+package dev.pixelsense.cli;
+
+import dev.pixelsense.Version;
+import dev.pixelsense.config.ConfigException;
+import dev.pixelsense.error.PixelsenseException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code pixelsense} command. Every failure a user can cause ends in one readable line on
+ * stderr and a non-zero exit: 1 for a failed operation, 2 for bad usage or configuration.
+ */
+@Command(name = "pixelsense", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Self-hosted vision AI: sees the screen, understands it and acts on it.",
+        subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, VersionCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (for tests). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            commandLine.getErr().println("pixelsense: " + message(e));
+            return e instanceof ConfigException || e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
+        });
+        cli.setParameterExceptionHandler((e, argv) -> {
+            e.getCommandLine().getErr().println("pixelsense: " + e.getMessage()
+                    + " (see 'pixelsense " + e.getCommandLine().getCommandName() + " --help')");
+            return EXIT_USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof PixelsenseException || e instanceof ConfigException || e instanceof IllegalArgumentException) {
+            return e.getMessage();
+        }
+        if (e instanceof java.io.IOException) {
+            return "I/O error: " + e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"pixelsense " + Version.get() + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

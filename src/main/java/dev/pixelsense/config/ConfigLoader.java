@@ -1,0 +1,260 @@
+package dev.pixelsense.config;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the config file (YAML, or JSON by extension), substitutes {@code ${ENV_VAR}} and
+ * {@code ${ENV_VAR:-default}} in values, and validates everything up front with errors that name
+ * the file, line and key. Backend-specific model keys are checked by the backend's
+ * {@link SettingsValidator}, handed in by the caller.
+ */
+public final class ConfigLoader {
+    /** Used when no {@code --config} is given; a missing default file means built-in defaults. */
+    public static final Path DEFAULT_PATH = Path.of(System.getProperty("user.home"), ".pixelsense", "config.yaml");
+
+    static final Set<String> TOP_KEYS = Set.of("server", "models");
+    static final Set<String> SERVER_KEYS = Set.of("host", "port", "api_keys", "allowed_hosts", "cors_origins",
+            "max_body_size", "max_image_pixels", "remote_images", "shutdown_grace");
+    static final Set<String> REMOTE_IMAGE_KEYS = Set.of("enabled", "allow_private", "max_size", "timeout");
+    public static final Set<String> MODEL_KEYS = Set.of("id", "backend", "aliases", "fallbacks", "keep_alive",
+            "max_concurrency", "queue_size", "defaults", "capabilities");
+    static final Set<String> DEFAULTS_KEYS = Set.of("temperature", "max_tokens", "context_size");
+    static final Set<String> CAPABILITY_KEYS = Set.of("vision", "tools");
+    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+    /** Checks a backend's own keys of a model entry; the backend registry implements it. */
+    public interface SettingsValidator {
+        /** @throws ConfigException naming the key when a setting is unknown or wrong */
+        void validate(String backend, ConfigNode model);
+    }
+
+    private final Function<String, String> env;
+    private final SettingsValidator backends;
+
+    public ConfigLoader(Function<String, String> env, SettingsValidator backends) {
+        this.env = env;
+        this.backends = backends;
+    }
+
+    /** Loads {@code explicit}, or the default file if it exists, or built-in defaults. */
+    public PixelsenseConfig load(Path explicit) {
+        if (explicit == null) {
+            return Files.isRegularFile(DEFAULT_PATH) ? loadFile(DEFAULT_PATH) : parse("<built-in defaults>", "{}");
+        }
+        return loadFile(explicit);
+    }
+
+    public PixelsenseConfig loadFile(Path path) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(path + ": config file not found");
+        } catch (IOException e) {
+            throw new ConfigException(path + ": cannot read config file: " + e.getMessage());
+        }
+        return parse(path.toString(), text);
+    }
+
+    /** Parses config text; {@code name} is used in error messages and decides JSON vs YAML. */
+    public PixelsenseConfig parse(String name, String text) {
+        boolean json = name.endsWith(".json");
+        ObjectMapper mapper = json ? JsonMapper.builder().build() : new YAMLMapper();
+        JsonFactory factory = json ? new JsonFactory() : new YAMLFactory();
+        JsonNode root;
+        ConfigSource source;
+        try {
+            source = ConfigSource.scan(name, text, factory);
+            root = text.isBlank() ? mapper.createObjectNode() : mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new ConfigException(name + (loc == null ? "" : ":" + loc.getLineNr()) + ": not valid "
+                    + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(name + ": cannot parse: " + e.getMessage());
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            root = mapper.createObjectNode();
+        }
+        ConfigNode top = new ConfigNode(root, "", source);
+        if (!root.isObject()) {
+            throw top.error("the config must be a mapping with 'server' and 'models'");
+        }
+        substitute(root, "", source);
+        top.allowOnly(TOP_KEYS);
+        ServerConfig server = server(top.object("server"));
+        List<ModelConfig> models = models(top);
+        return new PixelsenseConfig(name, server, models);
+    }
+
+    private ServerConfig server(ConfigNode n) {
+        n.allowOnly(SERVER_KEYS);
+        ServerConfig d = ServerConfig.defaults();
+        ConfigNode ri = n.object("remote_images");
+        ri.allowOnly(REMOTE_IMAGE_KEYS);
+        var remote = new ServerConfig.RemoteImages(ri.bool("enabled", false), ri.bool("allow_private", false),
+                ri.bytes("max_size", d.remoteImages().maxBytes()), ri.duration("timeout", d.remoteImages().timeout()));
+        List<String> keys = n.strings("api_keys").stream().filter(k -> !k.isBlank()).toList();
+        for (ConfigNode key : n.list("api_keys")) {
+            if (!key.asString().isBlank() && key.asString().length() < 16) {
+                throw key.error("API keys must be at least 16 characters long");
+            }
+        }
+        long maxBody = n.bytes("max_body_size", d.maxBodyBytes());
+        if (maxBody < 1024) {
+            throw n.child("max_body_size").error("must be at least 1KB");
+        }
+        return new ServerConfig(
+                n.string("host", d.host()),
+                n.integer("port", d.port(), 0, 65535),
+                keys,
+                n.strings("allowed_hosts"),
+                n.strings("cors_origins"),
+                maxBody,
+                (long) n.number("max_image_pixels", (double) d.maxImagePixels(), 1, 1e10).doubleValue(),
+                remote,
+                n.duration("shutdown_grace", d.shutdownGrace()));
+    }
+
+    private List<ModelConfig> models(ConfigNode top) {
+        List<ModelConfig> out = new ArrayList<>();
+        Map<String, ConfigNode> names = new HashMap<>();
+        List<ConfigNode> entries = top.list("models");
+        for (ConfigNode m : entries) {
+            if (!m.raw().isObject()) {
+                throw m.error("each model must be a mapping with at least 'id' and 'backend'");
+            }
+            ModelConfig model = model(m);
+            for (String name : concat(model.id(), model.aliases())) {
+                ConfigNode previous = names.putIfAbsent(name, m);
+                if (previous != null) {
+                    throw m.error("model name or alias '" + name + "' is already used by " + previous.where());
+                }
+            }
+            out.add(model);
+        }
+        for (int i = 0; i < out.size(); i++) {
+            List<ConfigNode> fallbacks = entries.get(i).list("fallbacks");
+            Set<String> seen = new HashSet<>();
+            for (ConfigNode f : fallbacks) {
+                String name = f.asString();
+                if (!names.containsKey(name)) {
+                    throw f.error("unknown model '" + name + "'; models: " + String.join(", ", names.keySet()));
+                }
+                if (names.get(name) == entries.get(i)) {
+                    throw f.error("a model cannot be its own fallback");
+                }
+                if (!seen.add(name)) {
+                    throw f.error("'" + name + "' is listed twice");
+                }
+            }
+        }
+        return out;
+    }
+
+    private ModelConfig model(ConfigNode m) {
+        String id = m.string("id", null);
+        if (id == null || id.isBlank()) {
+            throw m.error("'id' is required");
+        }
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}")) {
+            throw m.child("id").error("'" + id + "' is not a usable model id (letters, digits and . _ : / @ -)");
+        }
+        String backend = m.string("backend", null);
+        if (backend == null) {
+            throw m.error("'backend' is required (e.g. backend: openai)");
+        }
+        backends.validate(backend, m);
+        Duration keepAlive = m.has("keep_alive") && m.child("keep_alive").raw().asText().equals("-1")
+                ? Duration.ofSeconds(-1)
+                : m.duration("keep_alive", ModelConfig.DEFAULT_KEEP_ALIVE);
+        ConfigNode d = m.object("defaults");
+        d.allowOnly(DEFAULTS_KEYS);
+        ConfigNode c = m.object("capabilities");
+        c.allowOnly(CAPABILITY_KEYS);
+        return new ModelConfig(id, backend, m.strings("aliases"), m.strings("fallbacks"), keepAlive,
+                m.integer("max_concurrency", ModelConfig.DEFAULT_MAX_CONCURRENCY, 1, 1024),
+                m.integer("queue_size", ModelConfig.DEFAULT_QUEUE_SIZE, 0, 100_000),
+                new ModelConfig.Defaults(d.number("temperature", null, 0, 2),
+                        d.optionalInteger("max_tokens", 1, Integer.MAX_VALUE),
+                        d.optionalInteger("context_size", 1, Integer.MAX_VALUE)),
+                new ModelConfig.Capabilities(c.bool("vision", true), c.bool("tools", true)),
+                m);
+    }
+
+    private void substitute(JsonNode node, String path, ConfigSource source) {
+        if (node instanceof ObjectNode object) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String childPath = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                if (e.getValue().isTextual()) {
+                    e.setValue(TextNode.valueOf(expand(e.getValue().asText(), childPath, source)));
+                } else {
+                    substitute(e.getValue(), childPath, source);
+                }
+            }
+        } else if (node.isArray()) {
+            var array = (com.fasterxml.jackson.databind.node.ArrayNode) node;
+            for (int i = 0; i < array.size(); i++) {
+                String childPath = path + "[" + i + "]";
+                if (array.get(i).isTextual()) {
+                    array.set(i, TextNode.valueOf(expand(array.get(i).asText(), childPath, source)));
+                } else {
+                    substitute(array.get(i), childPath, source);
+                }
+            }
+        }
+    }
+
+    private String expand(String value, String path, ConfigSource source) {
+        if (value.indexOf("${") < 0) {
+            return value;
+        }
+        Matcher m = ENV.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = env.apply(m.group(1));
+            if (v == null || v.isEmpty()) {
+                v = m.group(2);
+            }
+            if (v == null) {
+                throw new ConfigException(source.describe(path) + ": environment variable " + m.group(1)
+                        + " is not set (write ${" + m.group(1) + ":-default} to give a default)");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.pixelsense.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The whole configuration: server settings and the declared models. Immutable. */
+public record PixelsenseConfig(String source, ServerConfig server, List<ModelConfig> models) {
+
+    public PixelsenseConfig {
+        models = List.copyOf(models);
+    }
+
+    public static PixelsenseConfig defaults() {
+        return new PixelsenseConfig("<built-in defaults>", ServerConfig.defaults(), List.of());
+    }
+
+    public Optional<ModelConfig> model(String id) {
+        return models.stream().filter(m -> m.id().equals(id)).findFirst();
+    }
+
+    public PixelsenseConfig withServer(ServerConfig newServer) {
+        return new PixelsenseConfig(source, newServer, models);
+    }
+}

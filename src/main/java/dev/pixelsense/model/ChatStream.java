@@ -1,0 +1,22 @@
+package dev.pixelsense.model;
+
+import dev.pixelsense.openai.ChatChunk;
+
+/**
+ * A streamed answer, pulled one chunk at a time by one thread. {@link #close()} cancels the
+ * answer at its source (the upstream request is closed, the runner slot freed) and is
+ * idempotent; always close, also after the last chunk.
+ */
+public interface ChatStream extends AutoCloseable {
+
+    /**
+     * Blocks until the next chunk.
+     *
+     * @return the next chunk, or null once the answer is complete
+     * @throws dev.pixelsense.error.PixelsenseException if the answer failed or timed out
+     */
+    ChatChunk next();
+
+    @Override
+    void close();
+}

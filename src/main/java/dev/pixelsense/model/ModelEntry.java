@@ -1,0 +1,71 @@
+package dev.pixelsense.model;
+
+import dev.pixelsense.config.ModelConfig;
+import dev.pixelsense.error.UnavailableException;
+import dev.pixelsense.model.spi.BackendContext;
+import dev.pixelsense.model.spi.BackendFactory;
+import dev.pixelsense.model.spi.ChatBackend;
+import dev.pixelsense.openai.ChatRequest;
+
+/** A declared model: its config, admission, and the backend once created. */
+final class ModelEntry {
+    final ModelConfig config;
+    final Admission admission;
+    private final BackendFactory factory;
+    private final BackendContext context;
+    private ChatBackend backend;
+
+    ModelEntry(ModelConfig config, BackendFactory factory, BackendContext context) {
+        this.config = config;
+        this.factory = factory;
+        this.context = context;
+        this.admission = new Admission(config.id(), config.maxConcurrency(), config.queueSize());
+    }
+
+    String id() {
+        return config.id();
+    }
+
+    /** The backend, created on first use; a creation failure is retriable (the next model may work). */
+    synchronized ChatBackend backend() {
+        if (backend == null) {
+            try {
+                backend = factory.create(config, context);
+            } catch (dev.pixelsense.error.PixelsenseException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new UnavailableException("model '" + id() + "' failed to load: " + e.getMessage(), e);
+            }
+        }
+        return backend;
+    }
+
+    synchronized boolean loaded() {
+        return backend != null;
+    }
+
+    /** Closes the backend; the next request creates it again. */
+    synchronized void unload() {
+        if (backend != null) {
+            backend.close();
+            backend = null;
+        }
+    }
+
+    /** Why this model cannot take the request, or null if it can. */
+    String refusal(ChatRequest request) {
+        if (request.hasImages() && !config.capabilities().vision()) {
+            return "model '" + id() + "' does not accept images (capabilities.vision is false)";
+        }
+        if (request.tools() != null && !request.tools().isEmpty() && !config.capabilities().tools()) {
+            return "model '" + id() + "' does not support tools (capabilities.tools is false)";
+        }
+        return null;
+    }
+
+    /** The request as this model gets it: its id, its defaults where the client left gaps. */
+    ChatRequest prepare(ChatRequest request) {
+        ModelConfig.Defaults d = config.defaults();
+        return request.withModel(id()).withDefaults(d.temperature(), d.maxTokens());
+    }
+}

@@ -1,0 +1,91 @@
+package dev.pixelsense.model;
+
+import dev.pixelsense.error.CancelledException;
+import dev.pixelsense.error.PixelsenseException;
+import dev.pixelsense.openai.ChatChunk;
+
+/**
+ * A stream that has produced its first chunk, from the model that serves it. From here on there
+ * is no fallback: a failure ends the answer. Closing releases the model's slot and records the
+ * outcome; it cancels the upstream if the answer was not complete.
+ */
+public final class ServedStream implements ChatStream {
+    private final String servedBy;
+    private final ChatStream source;
+    private final Admission.Permit permit;
+    private final ModelMetrics metrics;
+    private final boolean clientWantsUsage;
+    private final long start = System.nanoTime();
+    private ChatChunk pending;
+    private boolean complete;
+    private boolean failed;
+    private boolean closed;
+
+    ServedStream(String servedBy, ChatStream source, ChatChunk first, Admission.Permit permit, ModelMetrics metrics,
+                 boolean clientWantsUsage) {
+        this.servedBy = servedBy;
+        this.source = source;
+        this.pending = first;
+        this.permit = permit;
+        this.metrics = metrics;
+        this.clientWantsUsage = clientWantsUsage;
+        this.complete = first == null;
+    }
+
+    /** The id of the model that answers (the requested one or a fallback). */
+    public String servedBy() {
+        return servedBy;
+    }
+
+    @Override
+    public ChatChunk next() {
+        while (true) {
+            ChatChunk chunk;
+            if (pending != null) {
+                chunk = pending;
+                pending = null;
+            } else if (complete) {
+                return null;
+            } else {
+                try {
+                    chunk = source.next();
+                } catch (PixelsenseException e) {
+                    failed = !(e instanceof CancelledException);
+                    complete = true;
+                    throw e;
+                }
+                if (chunk == null) {
+                    complete = true;
+                    return null;
+                }
+            }
+            if (chunk.usage() != null) {
+                metrics.tokens.add(chunk.usage().promptTokens(), servedBy, "in");
+                metrics.tokens.add(chunk.usage().completionTokens(), servedBy, "out");
+                if (!clientWantsUsage) {
+                    if (chunk.usageOnly()) {
+                        continue;
+                    }
+                    chunk = chunk.withoutUsage();
+                }
+            }
+            return chunk.withModel(servedBy);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            source.close();
+        } finally {
+            permit.close();
+            String outcome = failed ? "error" : complete ? "ok" : "cancelled";
+            metrics.requests.inc(servedBy, outcome);
+            metrics.duration.observe((System.nanoTime() - start) / 1e9, servedBy);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.pixelsense.model.spi;
+
+import dev.pixelsense.model.CallContext;
+import dev.pixelsense.model.ChatStream;
+import dev.pixelsense.openai.ChatAggregator;
+import dev.pixelsense.openai.ChatChunk;
+import dev.pixelsense.openai.ChatCompletion;
+import dev.pixelsense.openai.ChatRequest;
+
+/**
+ * What a backend implements: answer one request, whole or streamed. Backends hold no policy:
+ * admission, defaults, fallback, metrics and the served model name are the model manager's.
+ * Calls arrive on virtual threads and may block. Failures are {@code PixelsenseException}s;
+ * {@code RetriableException}s make the manager try the next model.
+ */
+public interface ChatBackend extends AutoCloseable {
+
+    /** Streams the answer; returns once the backend accepted the request (not at the first token). */
+    ChatStream stream(ChatRequest request, CallContext context);
+
+    /** The whole answer; by default the stream folded into one completion. */
+    default ChatCompletion complete(ChatRequest request, CallContext context) {
+        try (ChatStream stream = stream(request.withStreaming(true), context)) {
+            ChatAggregator aggregator = new ChatAggregator();
+            for (ChatChunk c = stream.next(); c != null; c = stream.next()) {
+                aggregator.add(c);
+            }
+            return aggregator.result();
+        }
+    }
+
+    /** Frees everything the backend holds (connections, processes). Idempotent. */
+    @Override
+    default void close() {
+    }
+}

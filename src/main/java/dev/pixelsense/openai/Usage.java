@@ -1,0 +1,16 @@
+package dev.pixelsense.openai;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Token counts of one answer. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Usage(
+        @JsonProperty("prompt_tokens") int promptTokens,
+        @JsonProperty("completion_tokens") int completionTokens,
+        @JsonProperty("total_tokens") int totalTokens) {
+
+    public static Usage of(int prompt, int completion) {
+        return new Usage(prompt, completion, prompt + completion);
+    }
+}
