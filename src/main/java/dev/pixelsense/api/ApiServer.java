@@ -9,6 +9,7 @@ import dev.pixelsense.model.ModelManager;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     private static final String START_ATTRIBUTE = "pixelsense.start";
+    private static final String ROUTE_ATTRIBUTE = "pixelsense.route";
 
     private final Javalin app;
     private final ServerConfig server;
@@ -54,14 +56,14 @@ public final class ApiServer implements AutoCloseable {
                     ctx.skipRemainingHandlers();
                 }
             });
-            c.routes.post("/v1/chat/completions", chat::handle);
-            c.routes.get("/v1/models", modelList::list);
-            c.routes.get("/v1/models/{id}", modelList::get);
-            c.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok", "version", Version.get())));
-            c.routes.get("/ready", this::readiness);
-            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape()));
-            c.routes.options("/*", ctx -> ctx.status(204));
+            c.routes.post("/v1/chat/completions", named("/v1/chat/completions", chat::handle));
+            c.routes.get("/v1/models", named("/v1/models", modelList::list));
+            c.routes.get("/v1/models/{id}", named("/v1/models/{id}", modelList::get));
+            c.routes.get("/health", named("/health",
+                    ctx -> ctx.json(java.util.Map.of("status", "ok", "version", Version.get()))));
+            c.routes.get("/ready", named("/ready", this::readiness));
+            c.routes.get("/metrics", named("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape())));
             c.routes.after(ctx -> record(ctx, http));
             c.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(ctx, e.getStatus(), e.getMessage()));
             c.routes.exception(Exception.class, (e, ctx) -> ErrorMapper.write(ctx, e));
@@ -77,6 +79,14 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** Tags the request with its route template, for metrics (after-handlers only see their own). */
+    private static Handler named(String route, Handler handler) {
+        return ctx -> {
+            ctx.attribute(ROUTE_ATTRIBUTE, route);
+            handler.handle(ctx);
+        };
     }
 
     private static void httpError(Context ctx, int status, String message) {
@@ -106,10 +116,8 @@ public final class ApiServer implements AutoCloseable {
 
     private static void record(Context ctx, HttpMetrics http) {
         Long start = ctx.attribute(START_ATTRIBUTE);
-        String route;
-        try {
-            route = ctx.endpoint().path;
-        } catch (RuntimeException e) {
+        String route = ctx.attribute(ROUTE_ATTRIBUTE);
+        if (route == null) {
             route = "unmatched";
         }
         String model = ctx.attribute(HttpMetrics.MODEL_ATTRIBUTE);

@@ -1,6 +1,7 @@
 package dev.pixelsense.openai;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,6 +61,12 @@ public final class OpenAiJson {
     }
 
     public static BadRequestException badRequest(IOException e) {
+        if (e instanceof StreamReadException || e.getCause() instanceof StreamReadException) {
+            StreamReadException syntax = (StreamReadException) (e instanceof StreamReadException ? e : e.getCause());
+            var at = syntax.getLocation();
+            return new BadRequestException("The request body is not valid JSON: " + firstLine(syntax.getOriginalMessage())
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = path(mapping);
             String why = switch (mapping) {

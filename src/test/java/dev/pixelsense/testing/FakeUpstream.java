@@ -45,6 +45,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Script> queued = new ConcurrentLinkedQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile Script fallbackScript = (r, reply) -> reply.text("hello from fake", 5, 2);
     private volatile long clientGoneNanos;
     private volatile boolean closed;
@@ -96,6 +97,7 @@ public final class FakeUpstream implements AutoCloseable {
             try {
                 Socket s = server.accept();
                 connections.incrementAndGet();
+                open.add(s);
                 Thread.ofVirtual().start(() -> serve(s));
             } catch (IOException e) {
                 return;
@@ -227,8 +229,9 @@ public final class FakeUpstream implements AutoCloseable {
             for (String t : tokens) {
                 event(chunk("{\"content\":" + JSON.writeValueAsString(t) + "}", null));
             }
-            socket.setSoLinger(true, 0);
-            socket.close();
+            // FIN, not RST: a reset can make the peer's kernel drop chunks it has not read yet
+            socket.shutdownOutput();
+            closeAfter = true;
         }
 
         /** Holds the request without answering until the client disconnects (or 30 s pass). */
@@ -275,5 +278,8 @@ public final class FakeUpstream implements AutoCloseable {
     public void close() throws IOException {
         closed = true;
         server.close();
+        for (Socket s : open) {
+            s.close();
+        }
     }
 }
