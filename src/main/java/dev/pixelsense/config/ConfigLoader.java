@@ -38,7 +38,7 @@ public final class ConfigLoader {
 
     static final Set<String> TOP_KEYS = Set.of("server", "models");
     static final Set<String> SERVER_KEYS = Set.of("host", "port", "api_keys", "allowed_hosts", "cors_origins",
-            "max_body_size", "max_image_pixels", "remote_images", "shutdown_grace");
+            "max_body_size", "max_image_pixels", "remote_images");
     static final Set<String> REMOTE_IMAGE_KEYS = Set.of("enabled", "allow_private", "max_size", "timeout");
     public static final Set<String> MODEL_KEYS = Set.of("id", "backend", "aliases", "fallbacks", "keep_alive",
             "max_concurrency", "queue_size", "defaults", "capabilities");
@@ -136,8 +136,7 @@ public final class ConfigLoader {
                 n.strings("cors_origins"),
                 maxBody,
                 (long) n.number("max_image_pixels", (double) d.maxImagePixels(), 1, 1e10).doubleValue(),
-                remote,
-                n.duration("shutdown_grace", d.shutdownGrace()));
+                remote);
     }
 
     private List<ModelConfig> models(ConfigNode top) {

@@ -20,8 +20,7 @@ public record ServerConfig(
         List<String> corsOrigins,
         long maxBodyBytes,
         long maxImagePixels,
-        RemoteImages remoteImages,
-        Duration shutdownGrace) {
+        RemoteImages remoteImages) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -36,17 +35,17 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, List.of(), List.of(), List.of(), DEFAULT_MAX_BODY,
-                DEFAULT_MAX_IMAGE_PIXELS, RemoteImages.disabled(), Duration.ofSeconds(10));
+                DEFAULT_MAX_IMAGE_PIXELS, RemoteImages.disabled());
     }
 
     public ServerConfig withAddress(String newHost, int newPort) {
         return new ServerConfig(newHost, newPort, apiKeys, allowedHosts, corsOrigins, maxBodyBytes, maxImagePixels,
-                remoteImages, shutdownGrace);
+                remoteImages);
     }
 
     public ServerConfig withApiKeys(List<String> keys) {
         return new ServerConfig(host, port, keys, allowedHosts, corsOrigins, maxBodyBytes, maxImagePixels,
-                remoteImages, shutdownGrace);
+                remoteImages);
     }
 
     /**
