@@ -58,7 +58,8 @@ public final class ApiServer implements AutoCloseable {
             });
             c.routes.post("/v1/chat/completions", named("/v1/chat/completions", chat::handle));
             c.routes.get("/v1/models", named("/v1/models", modelList::list));
-            c.routes.get("/v1/models/{id}", named("/v1/models/{id}", modelList::get));
+            // <id>, not {id}: model ids may contain slashes (org/model)
+            c.routes.get("/v1/models/<id>", named("/v1/models/{id}", modelList::get));
             c.routes.get("/health", named("/health",
                     ctx -> ctx.json(java.util.Map.of("status", "ok", "version", Version.get()))));
             c.routes.get("/ready", named("/ready", this::readiness));

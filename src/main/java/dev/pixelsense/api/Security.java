@@ -25,6 +25,9 @@ import java.util.Set;
  */
 final class Security {
     private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready");
+    /** 127.0.0.0/8 as an address literal; a name such as 127.evil.example must not pass. */
+    private static final java.util.regex.Pattern LOOPBACK_V4 =
+            java.util.regex.Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
     private final Set<String> hosts = new HashSet<>();
     private final boolean anyHost;
@@ -93,7 +96,7 @@ final class Security {
             return;
         }
         String name = hostName(hostHeader);
-        if (!hosts.contains(name) && !name.startsWith("127.")) {
+        if (!hosts.contains(name) && !LOOPBACK_V4.matcher(name).matches()) {
             throw new PermissionException("Host '" + hostHeader + "' is not a name of this server; add it to "
                     + "server.allowed_hosts if you reach the server through it", "host_not_allowed");
         }

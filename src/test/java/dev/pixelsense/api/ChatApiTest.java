@@ -54,7 +54,10 @@ class ChatApiTest {
                     upstream_model: real-upstream-name
                     aliases: [default]
                     defaults: {temperature: 0.3, max_tokens: 256}
-                """.formatted(upstream.baseUrl()));
+                  - id: org/model
+                    backend: openai
+                    base_url: %s
+                """.formatted(upstream.baseUrl(), upstream.baseUrl()));
         client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey("unused")
                 .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
     }
@@ -100,7 +103,7 @@ class ChatApiTest {
     void should_pass_sampling_and_format_parameters_through() {
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
                 .model("vision-1").addUserMessage("json please")
-                .maxCompletionTokens(50L).temperature(1.5).topP(0.9).stop("END")
+                .maxCompletionTokens(50L).temperature(1.5).topP(0.9).stop("END").seed(42L)
                 .responseFormat(ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
                         .name("answer")
                         .schema(ResponseFormatJsonSchema.JsonSchema.Schema.builder()
@@ -118,6 +121,7 @@ class ChatApiTest {
         assertThat(body.path("stop").get(0).asText()).isEqualTo("END");
         assertThat(body.path("response_format").path("json_schema").path("name").asText()).isEqualTo("answer");
         assertThat(body.path("stream").asBoolean()).isFalse();
+        assertThat(body.path("seed").asLong()).isEqualTo(42);
     }
 
     @Test
@@ -248,7 +252,8 @@ class ChatApiTest {
 
     @Test
     void should_list_and_retrieve_models_in_openai_shape() {
-        assertThat(client.models().list().data()).extracting(m -> m.id()).containsExactly("vision-1");
+        assertThat(client.models().list().data()).extracting(m -> m.id()).containsExactly("vision-1", "org/model");
+        assertThat(client.models().retrieve("org/model").id()).isEqualTo("org/model");
         assertThat(client.models().retrieve("vision-1").ownedBy()).isEqualTo("pixelsense");
         assertThatThrownBy(() -> client.models().retrieve("nope")).isInstanceOf(NotFoundException.class);
     }

@@ -76,6 +76,9 @@ class SecurityTest {
                     .isEqualTo(200);
             assertThat(RawHttp.get(server.port(), "/v1/models", Map.of("Host", "[::1]:" + server.port())).status())
                     .isEqualTo(200);
+            assertThat(RawHttp.get(server.port(), "/v1/models", Map.of("Host", "127.0.0.2")).status()).isEqualTo(200);
+            assertThat(RawHttp.get(server.port(), "/v1/models", Map.of("Host", "127.evil.example")).status())
+                    .isEqualTo(403);
         }
     }
 
