@@ -31,7 +31,7 @@ public final class Main {
         });
         cli.setParameterExceptionHandler((e, argv) -> {
             e.getCommandLine().getErr().println("pixelsense: " + e.getMessage()
-                    + " (see 'pixelsense " + e.getCommandLine().getCommandName() + " --help')");
+                    + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return EXIT_USAGE;
         });
         return cli.execute(args);

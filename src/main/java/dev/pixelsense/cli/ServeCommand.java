@@ -34,10 +34,12 @@ final class ServeCommand implements Callable<Integer> {
         PixelsenseConfig cfg = config.load();
         ServerConfig server = cfg.server();
         List<String> keys = new ArrayList<>(server.apiKeys());
-        keys.addAll(apiKeys);
+        for (String key : apiKeys) {
+            keys.add(checked(key, "--api-key"));
+        }
         String envKey = System.getenv("PIXELSENSE_API_KEY");
         if (envKey != null && !envKey.isBlank()) {
-            keys.add(envKey);
+            keys.add(checked(envKey, "PIXELSENSE_API_KEY"));
         }
         server = server.withAddress(host != null ? host : server.host(), port != null ? port : server.port())
                 .withApiKeys(keys);
@@ -60,5 +62,13 @@ final class ServeCommand implements Callable<Integer> {
                 + " at " + api.baseUrl() + "/v1  (Ctrl+C to stop)");
         stopped.await();
         return 0;
+    }
+
+    /** The same rule as server.api_keys in the config: a short key guards nothing on a network. */
+    private static String checked(String key, String from) {
+        if (key.length() < 16) {
+            throw new IllegalArgumentException("API keys must be at least 16 characters long (" + from + ")");
+        }
+        return key;
     }
 }

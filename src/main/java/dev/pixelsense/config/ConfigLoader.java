@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads the config file (YAML, or JSON by extension), substitutes {@code ${ENV_VAR}} and
@@ -93,7 +94,7 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw new ConfigException(name + (loc == null ? "" : ":" + loc.getLineNr()) + ": not valid "
-                    + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage());
+                    + (json ? "JSON" : "YAML") + ": " + syntaxProblem(e));
         } catch (IOException e) {
             throw new ConfigException(name + ": cannot parse: " + e.getMessage());
         }
@@ -148,10 +149,15 @@ public final class ConfigLoader {
                 throw m.error("each model must be a mapping with at least 'id' and 'backend'");
             }
             ModelConfig model = model(m);
-            for (String name : concat(model.id(), model.aliases())) {
+            // Report at the id or alias itself: the model entry's own line may be far above it.
+            List<ConfigNode> nameNodes = new ArrayList<>();
+            nameNodes.add(m.child("id"));
+            nameNodes.addAll(m.list("aliases"));
+            for (ConfigNode nameNode : nameNodes) {
+                String name = nameNode.asString();
                 ConfigNode previous = names.putIfAbsent(name, m);
                 if (previous != null) {
-                    throw m.error("model name or alias '" + name + "' is already used by " + previous.where());
+                    throw nameNode.error("model name or alias '" + name + "' is already used by " + previous.where());
                 }
             }
             out.add(model);
@@ -250,10 +256,18 @@ public final class ConfigLoader {
         return out.toString();
     }
 
-    private static List<String> concat(String first, List<String> rest) {
-        List<String> all = new ArrayList<>(rest.size() + 1);
-        all.add(first);
-        all.addAll(rest);
-        return all;
+    /**
+     * One line for a syntax error: SnakeYAML's own message spans several lines (a snippet with a
+     * caret), which would break the CLI's one-line errors; the line number is reported separately.
+     */
+    private static String syntaxProblem(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException y && y.getProblem() != null) {
+                return y.getContext() == null ? y.getProblem() : y.getProblem() + " (" + y.getContext() + ")";
+            }
+        }
+        String message = String.valueOf(e.getOriginalMessage()).strip();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline).strip();
     }
 }

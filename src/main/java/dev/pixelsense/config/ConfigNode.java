@@ -106,14 +106,16 @@ public final class ConfigNode {
         if (child.isMissing()) {
             return fallback;
         }
-        if (!child.value.canConvertToInt() || !child.value.isIntegralNumber() && !child.value.asText().matches("-?\\d+")) {
+        // Text counts too: ${VAR} substitution always leaves text, and "8080" is what a user means.
+        String text = child.value.asText().trim();
+        if (!(child.value.isIntegralNumber() || child.value.isTextual()) || !text.matches("-?\\d{1,18}")) {
             throw child.error("must be a whole number, got '" + child.value.asText() + "'");
         }
-        int v = child.value.isIntegralNumber() ? child.value.asInt() : Integer.parseInt(child.value.asText());
+        long v = Long.parseLong(text);
         if (v < min || v > max) {
             throw child.error("must be between " + min + " and " + max + ", got " + v);
         }
-        return v;
+        return (int) v;
     }
 
     public Double number(String key, Double fallback, double min, double max) {
@@ -121,10 +123,13 @@ public final class ConfigNode {
         if (child.isMissing()) {
             return fallback;
         }
-        if (!child.value.isNumber()) {
+        String text = child.value.asText().trim();
+        boolean numeric = child.value.isNumber()
+                || child.value.isTextual() && text.matches("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
+        if (!numeric) {
             throw child.error("must be a number, got '" + child.value.asText() + "'");
         }
-        double v = child.value.asDouble();
+        double v = child.value.isNumber() ? child.value.asDouble() : Double.parseDouble(text);
         if (v < min || v > max) {
             throw child.error("must be between " + min + " and " + max + ", got " + v);
         }

@@ -1,6 +1,7 @@
 package dev.pixelsense.metrics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,22 +21,39 @@ public final class Metrics {
 
     private final List<Family> families = new ArrayList<>();
 
+    /** A counter; registering the same name, labels and type again returns the first one. */
     public synchronized Counter counter(String name, String help, String... labels) {
-        Counter c = new Counter(name, help, labels);
-        families.add(c);
-        return c;
+        return register(new Counter(name, help, labels));
     }
 
+    /** A histogram; registering the same name, labels and buckets again returns the first one. */
     public synchronized Histogram histogram(String name, String help, double[] buckets, String... labels) {
-        Histogram h = new Histogram(name, help, buckets, labels);
-        families.add(h);
-        return h;
+        return register(new Histogram(name, help, buckets, labels));
     }
 
-    /** A gauge whose samples (label values -> value) are computed when scraped. */
+    /** A gauge whose samples (label values -> value) are computed when scraped; its name must be new. */
     public synchronized void gauge(String name, String help, String[] labels,
                                    Supplier<Map<List<String>, Double>> samples) {
-        families.add(new Gauge(name, help, labels, samples));
+        register(new Gauge(name, help, labels, samples));
+    }
+
+    /**
+     * One family per name: a second HELP/TYPE block for a name makes Prometheus reject the whole
+     * scrape, and registering again happens (each HTTP server over one instance registers its own).
+     */
+    @SuppressWarnings("unchecked")
+    private <T extends Family> T register(T family) {
+        for (Family f : families) {
+            if (f.name.equals(family.name)) {
+                if (!(f instanceof Gauge) && f.sameShape(family)) {
+                    return (T) f;
+                }
+                throw new IllegalArgumentException("metric " + family.name + " is already registered as a "
+                        + f.type() + " with labels " + String.join(",", f.labels));
+            }
+        }
+        families.add(family);
+        return family;
     }
 
     public String scrape() {
@@ -45,11 +63,29 @@ public final class Metrics {
             snapshot = List.copyOf(families);
         }
         for (Family f : snapshot) {
-            out.append("# HELP ").append(f.name).append(' ').append(f.help).append('\n');
+            out.append("# HELP ").append(f.name).append(' ');
+            escapeHelp(out, f.help);
+            out.append('\n');
             out.append("# TYPE ").append(f.name).append(' ').append(f.type()).append('\n');
             f.render(out);
         }
         return out.toString();
+    }
+
+    /** In HELP text only backslash and newline are escaped (quotes are literal there). */
+    private static void escapeHelp(StringBuilder out, String help) {
+        out.append(help.replace("\\", "\\\\").replace("\n", "\\n"));
+    }
+
+    /** Prometheus spells the special values +Inf, -Inf and NaN (Java writes Infinity). */
+    static String number(double v) {
+        if (v == Double.POSITIVE_INFINITY) {
+            return "+Inf";
+        }
+        if (v == Double.NEGATIVE_INFINITY) {
+            return "-Inf";
+        }
+        return Double.toString(v);
     }
 
     private abstract static sealed class Family permits Counter, Histogram, Gauge {
@@ -66,6 +102,10 @@ public final class Metrics {
         abstract String type();
 
         abstract void render(StringBuilder out);
+
+        boolean sameShape(Family other) {
+            return getClass() == other.getClass() && Arrays.equals(labels, other.labels);
+        }
 
         List<String> key(String... values) {
             if (values.length != labels.length) {
@@ -185,6 +225,11 @@ public final class Metrics {
         }
 
         @Override
+        boolean sameShape(Family other) {
+            return super.sameShape(other) && Arrays.equals(bounds, ((Histogram) other).bounds);
+        }
+
+        @Override
         void render(StringBuilder out) {
             values.forEach((k, c) -> {
                 long cumulative = 0;
@@ -196,7 +241,7 @@ public final class Metrics {
                 }
                 out.append(name).append("_sum");
                 labels(out, k, null, null);
-                out.append(' ').append(c.sum.sum()).append('\n');
+                out.append(' ').append(number(c.sum.sum())).append('\n');
                 out.append(name).append("_count");
                 labels(out, k, null, null);
                 out.append(' ').append(cumulative).append('\n');
@@ -234,7 +279,7 @@ public final class Metrics {
             samples.get().forEach((k, v) -> {
                 out.append(name);
                 labels(out, k, null, null);
-                out.append(' ').append(v).append('\n');
+                out.append(' ').append(number(v)).append('\n');
             });
         }
     }

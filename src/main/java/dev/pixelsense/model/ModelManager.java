@@ -136,7 +136,8 @@ public final class ModelManager implements AutoCloseable {
         }
         List<ModelEntry> chain = new ArrayList<>();
         chain.add(primary);
-        primary.config.fallbacks().forEach(f -> chain.add(byId.get(f)));
+        // by name: the config accepts an alias as a fallback, and byId would give null for it
+        primary.config.fallbacks().forEach(f -> chain.add(byName.get(f)));
         List<String> failures = new ArrayList<>();
         RetriableException last = null;
         for (ModelEntry candidate : chain) {

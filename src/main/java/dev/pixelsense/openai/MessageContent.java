@@ -60,7 +60,11 @@ public sealed interface MessageContent {
         public void serialize(MessageContent value, JsonGenerator gen, SerializerProvider provider) throws IOException {
             switch (value) {
                 case Text t -> gen.writeString(t.text());
-                case Parts parts -> provider.defaultSerializeValue(parts.parts(), gen);
+                // typed as List<ContentPart>: serialized as a plain list, the parts would lose their
+                // "type" property (erasure hides @JsonTypeInfo), and OpenAI refuses parts without it
+                case Parts parts -> provider.findTypedValueSerializer(
+                        provider.getTypeFactory().constructCollectionType(List.class, ContentPart.class), true, null)
+                        .serialize(parts.parts(), gen, provider);
             }
         }
     }

@@ -53,7 +53,8 @@ public final class ImageProbe {
 
     private static Header jpeg(byte[] b, int length) {
         int i = 2;
-        while (i + 9 < length) {
+        // i + 8 is the last byte read (the width's low byte of a frame header)
+        while (i + 8 < length) {
             if (u8(b, i) != 0xFF) {
                 return null;
             }

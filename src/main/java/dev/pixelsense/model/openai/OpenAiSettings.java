@@ -104,7 +104,8 @@ record OpenAiSettings(List<Deployment> deployments, Timeouts timeouts, Duration 
         }
         Map<String, String> headers = new LinkedHashMap<>();
         ConfigNode h = d.object("headers").isMissing() ? model.object("headers") : d.object("headers");
-        h.raw().fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+        // string() refuses a list or mapping (asText() would silently send an empty header)
+        h.raw().fieldNames().forEachRemaining(name -> headers.put(name, h.string(name, "")));
         String upstreamModel = d.string("upstream_model", model.string("upstream_model", modelId));
         return new Deployment(chatUrl, apiKey == null || apiKey.isBlank() ? null : apiKey, upstreamModel,
                 Map.copyOf(headers));
