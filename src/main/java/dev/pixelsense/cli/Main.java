@@ -24,6 +24,10 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (for tests). */
     public static int run(String... args) {
+        if (args.length == 0 || !args[0].equals("serve")) {
+            // one-shot commands report failures themselves, in one line; the log would repeat them
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             commandLine.getErr().println("pixelsense: " + message(e));

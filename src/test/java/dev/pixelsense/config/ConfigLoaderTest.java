@@ -119,7 +119,6 @@ class ConfigLoaderTest {
                   cors_origins: http://localhost:3000
                   max_body_size: 8MiB
                   max_image_pixels: 1000000
-                  shutdown_grace: 3s
                   remote_images: {enabled: true, allow_private: true, max_size: 1MB, timeout: 500ms}
                 models:
                   - id: gpt-vision
@@ -147,7 +146,6 @@ class ConfigLoaderTest {
         assertThat(s.corsOrigins()).containsExactly("http://localhost:3000");
         assertThat(s.maxBodyBytes()).isEqualTo(8L << 20);
         assertThat(s.maxImagePixels()).isEqualTo(1_000_000L);
-        assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
         assertThat(s.remoteImages()).isEqualTo(
                 new ServerConfig.RemoteImages(true, true, 1L << 20, Duration.ofMillis(500)));
         assertThat(config.models()).extracting(ModelConfig::id).containsExactly("gpt-vision", "local");
