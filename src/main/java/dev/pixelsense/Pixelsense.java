@@ -1,6 +1,7 @@
 package dev.pixelsense;
 
 import dev.pixelsense.api.ApiServer;
+import dev.pixelsense.config.CatalogEntry;
 import dev.pixelsense.config.ConfigLoader;
 import dev.pixelsense.config.PixelsenseConfig;
 import dev.pixelsense.metrics.Metrics;
@@ -12,6 +13,7 @@ import dev.pixelsense.model.ModelManager;
 import dev.pixelsense.openai.ChatCompletion;
 import dev.pixelsense.openai.ChatMessage;
 import dev.pixelsense.openai.ChatRequest;
+import dev.pixelsense.store.ModelStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -38,9 +40,12 @@ public final class Pixelsense implements AutoCloseable {
     private final PixelsenseConfig config;
     private final Metrics metrics = new Metrics();
     private final ModelManager models;
+    private final Function<String, String> env;
+    private ModelStore store;
 
     private Pixelsense(PixelsenseConfig config, Function<String, String> env) {
         this.config = config;
+        this.env = env;
         this.models = new ModelManager(config, Backends.builtIn(env), env, metrics);
     }
 
@@ -96,13 +101,37 @@ public final class Pixelsense implements AutoCloseable {
         models.unload(model);
     }
 
+    /** The model cache ({@code pixelsense pull}); created on first use. */
+    public synchronized ModelStore store() {
+        if (store == null) {
+            store = new ModelStore(config.store(), builtInCatalog(env), env);
+        }
+        return store;
+    }
+
+    /** The catalog shipped in the jar ({@code dev/pixelsense/store/catalog.yaml}). */
+    public static List<CatalogEntry> builtInCatalog(Function<String, String> env) {
+        try (var in = ModelStore.class.getResourceAsStream("catalog.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("the built-in catalog is missing from the jar");
+            }
+            return loader(env).parseCatalog("built-in catalog", new String(in.readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the built-in catalog", e);
+        }
+    }
+
     /** Starts the HTTP API over this instance's models; close the server before this instance. */
     public ApiServer serve() {
-        return new ApiServer(config, models, metrics).start();
+        return new ApiServer(config, models, metrics, this::store).start();
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         models.close();
+        if (store != null) {
+            store.close();
+        }
     }
 }

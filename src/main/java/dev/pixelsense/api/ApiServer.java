@@ -32,13 +32,15 @@ public final class ApiServer implements AutoCloseable {
     /**
      * @throws IllegalArgumentException if the bind address is not loopback and no API key is set
      */
-    public ApiServer(PixelsenseConfig config, ModelManager models, Metrics metrics) {
+    public ApiServer(PixelsenseConfig config, ModelManager models, Metrics metrics,
+                     java.util.function.Supplier<dev.pixelsense.store.ModelStore> store) {
         this.server = config.server();
         Security.checkBind(server);
         Security security = new Security(server);
         HttpMetrics http = new HttpMetrics(metrics);
         ChatHandler chat = new ChatHandler(models, new ImageGuard(server), server.maxBodyBytes());
         ModelsHandler modelList = new ModelsHandler(models);
+        PullHandler pull = new PullHandler(store);
         this.app = Javalin.create(c -> {
             c.jetty.host = server.host();
             c.jetty.port = server.port();
@@ -60,6 +62,7 @@ public final class ApiServer implements AutoCloseable {
             c.routes.get("/v1/models", named("/v1/models", modelList::list));
             // <id>, not {id}: model ids may contain slashes (org/model)
             c.routes.get("/v1/models/<id>", named("/v1/models/{id}", modelList::get));
+            c.routes.post("/api/pull", named("/api/pull", pull::handle));
             c.routes.get("/health", named("/health",
                     ctx -> ctx.json(java.util.Map.of("status", "ok", "version", Version.get()))));
             c.routes.get("/ready", named("/ready", this::readiness));

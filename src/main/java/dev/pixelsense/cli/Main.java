@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pixelsense", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Self-hosted vision AI: sees the screen, understands it and acts on it.",
-        subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, PullCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_FAILED = 1;

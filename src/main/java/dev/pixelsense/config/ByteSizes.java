@@ -40,4 +40,18 @@ public final class ByteSizes {
         }
         return bytes + "B";
     }
+
+    /** A human size with one decimal: 1.5 MB, 812 KB, 3.2 GB. */
+    public static String formatApprox(long bytes) {
+        if (bytes >= 1L << 30) {
+            return String.format(java.util.Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));
+        }
+        if (bytes >= 1L << 20) {
+            return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (double) (1L << 20));
+        }
+        if (bytes >= 1L << 10) {
+            return String.format(java.util.Locale.ROOT, "%.0f KB", bytes / (double) (1L << 10));
+        }
+        return bytes + " B";
+    }
 }

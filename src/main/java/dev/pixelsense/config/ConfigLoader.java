@@ -37,7 +37,8 @@ public final class ConfigLoader {
     /** Used when no {@code --config} is given; a missing default file means built-in defaults. */
     public static final Path DEFAULT_PATH = Path.of(System.getProperty("user.home"), ".pixelsense", "config.yaml");
 
-    static final Set<String> TOP_KEYS = Set.of("server", "models");
+    static final Set<String> TOP_KEYS = Set.of("server", "models", "store");
+    static final Set<String> STORE_KEYS = Set.of("dir", "catalog");
     static final Set<String> SERVER_KEYS = Set.of("host", "port", "api_keys", "allowed_hosts", "cors_origins",
             "max_body_size", "max_image_pixels", "remote_images");
     static final Set<String> REMOTE_IMAGE_KEYS = Set.of("enabled", "allow_private", "max_size", "timeout");
@@ -109,7 +110,25 @@ public final class ConfigLoader {
         top.allowOnly(TOP_KEYS);
         ServerConfig server = server(top.object("server"));
         List<ModelConfig> models = models(top);
-        return new PixelsenseConfig(name, server, models);
+        ConfigNode st = top.object("store");
+        st.allowOnly(STORE_KEYS);
+        String dir = st.string("dir", null);
+        StoreConfig store = new StoreConfig(dir == null ? StoreConfig.defaultDir(env) : Path.of(dir),
+                CatalogEntry.read(st.list("catalog")));
+        return new PixelsenseConfig(name, server, models, store);
+    }
+
+    /** Reads a catalog file ({@code catalog:} with a list of entries), such as the built-in one. */
+    public List<CatalogEntry> parseCatalog(String name, String text) {
+        try {
+            ConfigSource source = ConfigSource.scan(name, text, new YAMLFactory());
+            JsonNode root = new YAMLMapper().readTree(text);
+            ConfigNode top = new ConfigNode(root, "", source);
+            top.allowOnly(Set.of("catalog"));
+            return CatalogEntry.read(top.list("catalog"));
+        } catch (IOException e) {
+            throw new ConfigException(name + ": cannot parse the catalog: " + e.getMessage());
+        }
     }
 
     private ServerConfig server(ConfigNode n) {

@@ -4,14 +4,15 @@ import java.util.List;
 import java.util.Optional;
 
 /** The whole configuration: server settings and the declared models. Immutable. */
-public record PixelsenseConfig(String source, ServerConfig server, List<ModelConfig> models) {
+public record PixelsenseConfig(String source, ServerConfig server, List<ModelConfig> models, StoreConfig store) {
 
     public PixelsenseConfig {
         models = List.copyOf(models);
     }
 
     public static PixelsenseConfig defaults() {
-        return new PixelsenseConfig("<built-in defaults>", ServerConfig.defaults(), List.of());
+        return new PixelsenseConfig("<built-in defaults>", ServerConfig.defaults(), List.of(),
+                new StoreConfig(StoreConfig.defaultDir(System::getenv), List.of()));
     }
 
     public Optional<ModelConfig> model(String id) {
@@ -19,6 +20,6 @@ public record PixelsenseConfig(String source, ServerConfig server, List<ModelCon
     }
 
     public PixelsenseConfig withServer(ServerConfig newServer) {
-        return new PixelsenseConfig(source, newServer, models);
+        return new PixelsenseConfig(source, newServer, models, store);
     }
 }

@@ -6,7 +6,7 @@ import dev.pixelsense.error.PixelsenseException;
 import dev.pixelsense.error.RateLimitedException;
 import dev.pixelsense.error.UpstreamException;
 import dev.pixelsense.error.UpstreamTimeoutException;
-import dev.pixelsense.model.Watchdog;
+import dev.pixelsense.util.Watchdog;
 import dev.pixelsense.openai.OpenAiJson;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.pixelsense.model;
+package dev.pixelsense.util;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
