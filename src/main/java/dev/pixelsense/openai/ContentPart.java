@@ -47,6 +47,7 @@ public sealed interface ContentPart {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = ImageUrlWriter.class)
     record ImageUrl(String url, String detail) {
     }
 }
