@@ -46,7 +46,7 @@ public final class Pixelsense implements AutoCloseable {
     private Pixelsense(PixelsenseConfig config, Function<String, String> env) {
         this.config = config;
         this.env = env;
-        this.models = new ModelManager(config, Backends.builtIn(env), env, metrics);
+        this.models = new ModelManager(config, Backends.builtIn(env), env, metrics, this::modelFile);
     }
 
     /**
@@ -99,6 +99,44 @@ public final class Pixelsense implements AutoCloseable {
     /** Frees a model's backend (a local model's memory); it loads again when next used. */
     public void unload(String model) {
         models.unload(model);
+    }
+
+    /**
+     * The local file behind a model reference in the config: an existing path as it is; otherwise
+     * a store reference ({@code hf://...}, a URL, a catalog name; {@code REF#FILE} picks one file of
+     * several), pulled first when {@code autoPull}, with progress in the log.
+     */
+    private java.nio.file.Path modelFile(String reference, boolean autoPull) {
+        java.nio.file.Path asPath = java.nio.file.Path.of(reference.startsWith("~/")
+                ? System.getProperty("user.home") + reference.substring(1) : reference);
+        boolean storeForm = reference.startsWith("hf://") || reference.startsWith("http://")
+                || reference.startsWith("https://") || reference.matches("[a-z0-9][a-z0-9._-]*(#.+)?");
+        if (java.nio.file.Files.isRegularFile(asPath) || !storeForm) {
+            if (!java.nio.file.Files.isRegularFile(asPath)) {
+                throw new dev.pixelsense.error.UnavailableException("model file not found: " + asPath);
+            }
+            return asPath;
+        }
+        int hash = reference.startsWith("http") ? -1 : reference.indexOf('#');
+        String ref = hash < 0 ? reference : reference.substring(0, hash);
+        String file = hash < 0 ? null : reference.substring(hash + 1);
+        var files = store().find(ref);
+        if (files.isEmpty()) {
+            if (!autoPull) {
+                throw new dev.pixelsense.error.UnavailableException("'" + ref + "' is not pulled yet: run "
+                        + "'pixelsense pull " + ref + "', or set auto_pull: true on the model");
+            }
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Pixelsense.class);
+            files = java.util.Optional.of(store().pull(ref, p -> {
+                if (!p.status().equals("downloading") || p.total() > 0 && p.completed() == p.total()) {
+                    log.info("auto_pull {}: {} {}", ref, p.status(), p.file() == null ? "" : p.file());
+                }
+            }));
+        }
+        return files.get().stream().filter(f -> file == null || f.name().equals(file)).findFirst()
+                .map(dev.pixelsense.store.StoredFile::path)
+                .orElseThrow(() -> new dev.pixelsense.error.UnavailableException("'" + ref + "' has no file '" + file
+                        + "'"));
     }
 
     /** The model cache ({@code pixelsense pull}); created on first use. */

@@ -41,6 +41,7 @@ public final class ApiServer implements AutoCloseable {
         ChatHandler chat = new ChatHandler(models, new ImageGuard(server), server.maxBodyBytes());
         ModelsHandler modelList = new ModelsHandler(models);
         PullHandler pull = new PullHandler(store);
+        LocalModelsHandler local = new LocalModelsHandler(models);
         this.app = Javalin.create(c -> {
             c.jetty.host = server.host();
             c.jetty.port = server.port();
@@ -63,6 +64,9 @@ public final class ApiServer implements AutoCloseable {
             // <id>, not {id}: model ids may contain slashes (org/model)
             c.routes.get("/v1/models/<id>", named("/v1/models/{id}", modelList::get));
             c.routes.post("/api/pull", named("/api/pull", pull::handle));
+            c.routes.get("/api/ps", named("/api/ps", local::ps));
+            c.routes.post("/api/models/<id>/load", named("/api/models/{id}/load", local::load));
+            c.routes.post("/api/models/<id>/unload", named("/api/models/{id}/unload", local::unload));
             c.routes.get("/health", named("/health",
                     ctx -> ctx.json(java.util.Map.of("status", "ok", "version", Version.get()))));
             c.routes.get("/ready", named("/ready", this::readiness));

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pixelsense", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Self-hosted vision AI: sees the screen, understands it and acts on it.",
-        subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, PullCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, PullCommand.class, PsCommand.class, LoadCommand.class,
+            UnloadCommand.class, RunnerCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_FAILED = 1;
@@ -24,7 +25,7 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (for tests). */
     public static int run(String... args) {
-        if (args.length == 0 || !args[0].equals("serve")) {
+        if (args.length == 0 || !args[0].equals("serve") && !args[0].equals("runner")) {
             // one-shot commands report failures themselves, in one line; the log would repeat them
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         }
@@ -42,7 +43,8 @@ public final class Main {
     }
 
     private static String message(Exception e) {
-        if (e instanceof PixelsenseException || e instanceof ConfigException || e instanceof IllegalArgumentException) {
+        if (e instanceof PixelsenseException || e instanceof ConfigException || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException) {
             return e.getMessage();
         }
         if (e instanceof java.io.IOException) {

@@ -23,7 +23,8 @@ public final class Backends implements ConfigLoader.SettingsValidator {
 
     /** Every backend pixelsense ships. */
     public static Backends builtIn(Function<String, String> env) {
-        return new Backends(env, List.of(new OpenAiBackendFactory()));
+        return new Backends(env, List.of(new OpenAiBackendFactory(),
+                new dev.pixelsense.model.llamacpp.LlamaCppBackendFactory()));
     }
 
     public BackendFactory get(String name) {

@@ -14,12 +14,48 @@ final class ModelEntry {
     private final BackendFactory factory;
     private final BackendContext context;
     private ChatBackend backend;
+    /** When the last request ended (System.nanoTime), for keep-alive. */
+    private volatile long lastUsedNanos = System.nanoTime();
+    /** The model's current keep-alive: the config's, until a request sets its own. Negative: forever. */
+    private volatile java.time.Duration keepAlive;
 
     ModelEntry(ModelConfig config, BackendFactory factory, BackendContext context) {
         this.config = config;
         this.factory = factory;
         this.context = context;
         this.admission = new Admission(config.id(), config.maxConcurrency(), config.queueSize());
+        this.keepAlive = config.keepAlive();
+    }
+
+    /** A request ended; {@code requested} is its keep_alive, or null to keep the current one. */
+    void touched(java.time.Duration requested) {
+        if (requested != null) {
+            keepAlive = requested;
+        }
+        lastUsedNanos = System.nanoTime();
+    }
+
+    java.time.Duration keepAlive() {
+        return keepAlive;
+    }
+
+    /** When an idle loaded local model will be unloaded (epoch millis), or -1 for never. */
+    long expiresAtMillis() {
+        if (keepAlive.isNegative()) {
+            return -1;
+        }
+        long idleMillis = (System.nanoTime() - lastUsedNanos) / 1_000_000;
+        return System.currentTimeMillis() - idleMillis + keepAlive.toMillis();
+    }
+
+    /** True when a loaded local model has been idle past its keep-alive. */
+    synchronized boolean expired() {
+        return backend != null && backend.local().isPresent() && admission.running() == 0 && admission.waiting() == 0
+                && !keepAlive.isNegative() && System.nanoTime() - lastUsedNanos >= keepAlive.toNanos();
+    }
+
+    synchronized java.util.Optional<ChatBackend.LocalState> localState() {
+        return backend == null ? java.util.Optional.empty() : backend.local();
     }
 
     String id() {

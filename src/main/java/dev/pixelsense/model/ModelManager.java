@@ -13,6 +13,7 @@ import dev.pixelsense.model.spi.BackendContext;
 import dev.pixelsense.openai.ChatChunk;
 import dev.pixelsense.openai.ChatCompletion;
 import dev.pixelsense.openai.ChatRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -40,12 +41,20 @@ public final class ModelManager implements AutoCloseable {
     private final ModelMetrics metrics;
 
     public ModelManager(PixelsenseConfig config, Backends backends, Function<String, String> env, Metrics metrics) {
+        this(config, backends, env, metrics, (ref, autoPull) -> java.nio.file.Path.of(ref));
+    }
+
+    /**
+     * @param files resolves model file references of local backends (paths, or store references)
+     */
+    public ModelManager(PixelsenseConfig config, Backends backends, Function<String, String> env, Metrics metrics,
+                        BackendContext.ModelFiles files) {
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pixelsense-timers");
             t.setDaemon(true);
             return t;
         });
-        BackendContext context = new BackendContext(env, timers);
+        BackendContext context = new BackendContext(env, timers, files);
         for (ModelConfig m : config.models()) {
             ModelEntry entry = new ModelEntry(m, backends.get(m.backend()), context);
             byId.put(m.id(), entry);
@@ -53,6 +62,22 @@ public final class ModelManager implements AutoCloseable {
             m.aliases().forEach(a -> byName.put(a, entry));
         }
         this.metrics = new ModelMetrics(metrics, byId::values);
+        timers.scheduleWithFixedDelay(this::unloadExpired, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Unloads idle local models past their keep-alive, off the timer thread (stopping a runner blocks). */
+    private void unloadExpired() {
+        for (ModelEntry e : byId.values()) {
+            if (e.expired()) {
+                Thread.ofVirtual().name("unload-" + e.id()).start(() -> {
+                    if (e.expired()) {
+                        log.info("model '{}' idle for {}; unloading", e.id(),
+                                dev.pixelsense.config.Durations.format(e.keepAlive()));
+                        e.unload();
+                    }
+                });
+            }
+        }
     }
 
     /** The declared models, in config order. */
@@ -80,6 +105,8 @@ public final class ModelManager implements AutoCloseable {
                 } catch (RuntimeException e) {
                     metrics.requests.inc(entry.id(), e instanceof CancelledException ? "cancelled" : "error");
                     throw e;
+                } finally {
+                    entry.touched(keepAlive(request));
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 metrics.requests.inc(entry.id(), "ok");
@@ -106,13 +133,15 @@ public final class ModelManager implements AutoCloseable {
                 source = entry.backend().stream(prepared.withStreaming(true), context);
                 ChatChunk first = source.next();
                 metrics.firstToken.observe((System.nanoTime() - context.startNanos()) / 1e9, entry.id());
+                Duration requestedKeepAlive = keepAlive(request);
                 return new Served<>(entry.id(), new ServedStream(entry.id(), source, first, permit, metrics,
-                        request.includeUsageInStream()));
+                        request.includeUsageInStream(), () -> entry.touched(requestedKeepAlive)));
             } catch (RuntimeException e) {
                 if (source != null) {
                     source.close();
                 }
                 permit.close();
+                entry.touched(keepAlive(request));
                 metrics.requests.inc(entry.id(), e instanceof CancelledException ? "cancelled" : "error");
                 throw e;
             }
@@ -124,11 +153,52 @@ public final class ModelManager implements AutoCloseable {
         resolve(name).unload();
     }
 
+    /** Loads a model now (a local model starts its runner), as the first request would. */
+    public void load(String name) {
+        ModelEntry e = resolve(name);
+        e.backend().warmUp();
+        e.touched(null);
+    }
+
+    /** A loaded local model, for {@code /api/ps} and {@code pixelsense ps}. */
+    public record Loaded(String id, String runner, long pid, int port, long residentBytes, long loadMillis,
+                         long expiresAtMillis, int running, int waiting) {
+    }
+
+    /** The local models whose runners are up. */
+    public List<Loaded> loaded() {
+        List<Loaded> out = new ArrayList<>();
+        for (ModelEntry e : byId.values()) {
+            e.localState().ifPresent(s -> out.add(new Loaded(e.id(), s.runner(), s.pid(), s.port(), s.residentBytes(),
+                    s.loadMillis(), e.expiresAtMillis(), e.admission.running(), e.admission.waiting())));
+        }
+        return out;
+    }
+
+    /** A request's {@code keep_alive}: seconds, a duration string, or -1 (forever); null when absent. */
+    static Duration keepAlive(ChatRequest request) {
+        var node = request.keepAlive();
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String text = node.asText().strip();
+        if (text.equals("-1") || node.isNumber() && node.asDouble() < 0) {
+            return Duration.ofSeconds(-1);
+        }
+        try {
+            return node.isNumber() ? Duration.ofMillis(Math.round(node.asDouble() * 1000))
+                    : dev.pixelsense.config.Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("keep_alive: " + e.getMessage(), "keep_alive");
+        }
+    }
+
     private interface Attempt<T> {
         Served<T> on(ModelEntry entry, ChatRequest prepared);
     }
 
     private <T> Served<T> run(ChatRequest request, CallContext context, Attempt<T> attempt) {
+        keepAlive(request);
         ModelEntry primary = resolve(request.model());
         String refusal = primary.refusal(request);
         if (refusal != null) {

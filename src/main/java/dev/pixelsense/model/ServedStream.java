@@ -21,8 +21,11 @@ public final class ServedStream implements ChatStream {
     private boolean failed;
     private boolean closed;
 
+    private final Runnable onClose;
+
     ServedStream(String servedBy, ChatStream source, ChatChunk first, Admission.Permit permit, ModelMetrics metrics,
-                 boolean clientWantsUsage) {
+                 boolean clientWantsUsage, Runnable onClose) {
+        this.onClose = onClose;
         this.servedBy = servedBy;
         this.source = source;
         this.pending = first;
@@ -83,6 +86,7 @@ public final class ServedStream implements ChatStream {
             source.close();
         } finally {
             permit.close();
+            onClose.run();
             String outcome = failed ? "error" : complete ? "ok" : "cancelled";
             metrics.requests.inc(servedBy, outcome);
             metrics.duration.observe((System.nanoTime() - start) / 1e9, servedBy);

@@ -585,9 +585,10 @@ class ConfigLoaderTest {
         String yaml = """
                 models:
                   - id: a
-                    backend: llamacpp
+                    backend: vllm
                 """;
-        assertThat(errorOf(yaml)).isEqualTo("test.yaml:3: models[0].backend: unknown backend 'llamacpp'; known: openai");
+        assertThat(errorOf(yaml)).isEqualTo(
+                "test.yaml:3: models[0].backend: unknown backend 'vllm'; known: openai, llamacpp");
     }
 
     @Test

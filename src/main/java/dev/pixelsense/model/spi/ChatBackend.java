@@ -29,6 +29,22 @@ public interface ChatBackend extends AutoCloseable {
         }
     }
 
+    /**
+     * For backends that hold a loaded model (a runner process): its state, for keep-alive,
+     * {@code /api/ps} and eviction. Empty for remote backends, which hold nothing worth unloading.
+     */
+    default java.util.Optional<LocalState> local() {
+        return java.util.Optional.empty();
+    }
+
+    /** Loads what the backend needs (starts its runner) without answering anything. */
+    default void warmUp() {
+    }
+
+    /** A loaded local model, as reported by its backend. */
+    record LocalState(String runner, long pid, int port, long residentBytes, long loadMillis) {
+    }
+
     /** Frees everything the backend holds (connections, processes). Idempotent. */
     @Override
     default void close() {

@@ -1,0 +1,142 @@
+package dev.pixelsense.model.llamacpp;
+
+import dev.pixelsense.config.ModelConfig;
+import dev.pixelsense.error.UnavailableException;
+import dev.pixelsense.error.UpstreamException;
+import dev.pixelsense.model.CallContext;
+import dev.pixelsense.model.ChatStream;
+import dev.pixelsense.model.openai.OpenAiBackendFactory;
+import dev.pixelsense.model.spi.BackendContext;
+import dev.pixelsense.model.spi.ChatBackend;
+import dev.pixelsense.openai.ChatCompletion;
+import dev.pixelsense.openai.ChatRequest;
+import dev.pixelsense.runtime.RunnerProcess;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local GGUF model: one runner process, started on first use and spoken to over the OpenAI
+ * protocol on a loopback port. A runner that died (crash, kill -9) is noticed on the next request
+ * and started again; repeated crashes back off (1 s, 2 s, 4 s ... up to a minute) so a model that
+ * cannot run does not fork-bomb the machine. Thread-safe.
+ */
+final class LlamaCppBackend implements ChatBackend {
+    private static final Logger log = LoggerFactory.getLogger(LlamaCppBackend.class);
+    private static final int DEFAULT_CONTEXT = 4096;
+
+    private final ModelConfig model;
+    private final LlamaCppSettings settings;
+    private final BackendContext context;
+    private RunnerProcess runner;
+    private ChatBackend client;
+    private int crashes;
+    private long lastCrashNanos;
+
+    LlamaCppBackend(ModelConfig model, LlamaCppSettings settings, BackendContext context) {
+        this.model = model;
+        this.settings = settings;
+        this.context = context;
+    }
+
+    @Override
+    public ChatStream stream(ChatRequest request, CallContext call) {
+        try {
+            return client().stream(request, call);
+        } catch (UpstreamException e) {
+            if (runnerDied()) {
+                return client().stream(request, call);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public ChatCompletion complete(ChatRequest request, CallContext call) {
+        try {
+            return client().complete(request, call);
+        } catch (UpstreamException e) {
+            if (runnerDied()) {
+                return client().complete(request, call);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * After a failed call: true if the runner is gone (killed, crashed), so one more try with a
+     * fresh runner is worth it. Nothing reached the client yet when stream() itself failed.
+     */
+    private synchronized boolean runnerDied() {
+        return runner != null && runner.exitedWithin(java.time.Duration.ofMillis(500));
+    }
+
+    @Override
+    public void warmUp() {
+        client();
+    }
+
+    private synchronized ChatBackend client() {
+        if (runner != null && runner.alive()) {
+            return client;
+        }
+        if (runner != null) {
+            long sinceLast = System.nanoTime() - lastCrashNanos;
+            crashes = sinceLast > 60_000_000_000L ? 1 : crashes + 1;
+            lastCrashNanos = System.nanoTime();
+            log.warn("[{}] the runner (pid {}) died; starting it again (crash {} in a row)", model.id(), runner.pid(),
+                    crashes);
+            stop();
+        }
+        if (crashes > 1) {
+            long wait = Math.min(60, 1L << Math.min(crashes - 2, 6));
+            long left = wait * 1_000_000_000L - (System.nanoTime() - lastCrashNanos);
+            if (left > 0) {
+                throw new UnavailableException("model '" + model.id() + "': its runner crashed " + crashes
+                        + " times in a row; the next start is allowed in " + Math.max(1, left / 1_000_000_000L) + "s");
+            }
+        }
+        start();
+        return client;
+    }
+
+    private void start() {
+        Path gguf = context.files().resolve(settings.model(), settings.autoPull());
+        Path mmproj = settings.mmproj() == null ? null : context.files().resolve(settings.mmproj(), settings.autoPull());
+        int port = RunnerProcess.freePort();
+        int contextSize = model.defaults().contextSize() != null ? model.defaults().contextSize() : DEFAULT_CONTEXT;
+        int parallel = model.maxConcurrency();
+        List<String> command = settings.runner().equals("builtin")
+                ? RunnerCommands.builtIn(model.id(), gguf, port, contextSize, parallel, settings)
+                : RunnerCommands.llamaServer(gguf, mmproj, port, contextSize, parallel, settings);
+        runner = RunnerProcess.start(model.id(), command, port, settings.loadTimeout());
+        client = OpenAiBackendFactory.forRunner(model.id(), runner.baseUrl() + "/v1", context.timers());
+    }
+
+    @Override
+    public synchronized Optional<LocalState> local() {
+        if (runner == null || !runner.alive()) {
+            return Optional.empty();
+        }
+        return Optional.of(new LocalState(settings.runner(), runner.pid(), runner.port(), runner.residentBytes(),
+                runner.loadMillis()));
+    }
+
+    private void stop() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        if (runner != null) {
+            runner.close();
+            runner = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        stop();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.pixelsense.runtime.llama;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.ModelParameters;
+import de.kherud.llama.Pair;
+import dev.pixelsense.error.BadRequestException;
+import dev.pixelsense.openai.ChatMessage;
+import dev.pixelsense.openai.ChatRequest;
+import dev.pixelsense.openai.MessageContent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * llama.cpp in this process, through {@code de.kherud:llama}: one loaded GGUF text model and
+ * OpenAI chat requests turned into templated generations. Runs inside a runner process only, so
+ * a native crash takes the runner down and never the server. Thread-safe: llama.cpp's own server
+ * loop queues tasks over its parallel slots.
+ */
+public final class LlamaEngine implements AutoCloseable {
+    /** Tokens generated when a request sets no limit: a random or rambling model must stop somewhere. */
+    public static final int DEFAULT_MAX_TOKENS = 512;
+
+    private final LlamaModel model;
+
+    /** A generation's end: the text pieces went to the sink; this is how it ended. */
+    public record Finish(String reason, int promptTokens, int completionTokens) {
+    }
+
+    /** Loads the model; slow (seconds for real models). */
+    public LlamaEngine(Path gguf, int contextSize, int threads, int parallel, int gpuLayers) {
+        ModelParameters p = new ModelParameters()
+                .setModel(gguf.toString())
+                .setCtxSize(contextSize)
+                .setParallel(parallel)
+                .setGpuLayers(gpuLayers);
+        if (threads > 0) {
+            p.setThreads(threads);
+        }
+        this.model = new LlamaModel(p);
+    }
+
+    /**
+     * Generates an answer, handing each text piece to {@code sink} as it comes.
+     *
+     * @param cancelled polled between tokens; true stops the generation and frees its slot
+     */
+    public Finish generate(ChatRequest request, Consumer<String> sink, java.util.function.BooleanSupplier cancelled) {
+        InferenceParameters params = parameters(request);
+        int promptTokens = model.encode(model.applyTemplate(params)).length;
+        int limit = request.tokenLimit() != null ? request.tokenLimit() : DEFAULT_MAX_TOKENS;
+        int produced = 0;
+        LlamaIterator it = model.generate(params).iterator();
+        try {
+            while (it.hasNext()) {
+                if (cancelled.getAsBoolean()) {
+                    it.cancel();
+                    return new Finish("cancelled", promptTokens, produced);
+                }
+                LlamaOutput out = it.next();
+                produced++;
+                if (!out.text.isEmpty()) {
+                    sink.accept(out.text);
+                }
+            }
+        } catch (RuntimeException e) {
+            it.cancel();
+            throw e;
+        }
+        return new Finish(produced >= limit ? "length" : "stop", promptTokens, produced);
+    }
+
+    private static InferenceParameters parameters(ChatRequest request) {
+        String system = null;
+        List<Pair<String, String>> turns = new ArrayList<>();
+        for (int i = 0; i < request.messages().size(); i++) {
+            ChatMessage m = request.messages().get(i);
+            if (m.hasImages()) {
+                throw new BadRequestException("the built-in llama.cpp runner reads text only; configure an mmproj "
+                        + "(llama-server) for images", "messages[" + i + "].content");
+            }
+            String text = m.content() == null ? "" : m.content() instanceof MessageContent.Text t ? t.text() : m.text();
+            switch (m.role()) {
+                case "system", "developer" -> system = system == null ? text : system + "\n" + text;
+                case "tool" -> turns.add(new Pair<>("user", "Tool result (" + m.toolCallId() + "): " + text));
+                default -> turns.add(new Pair<>(m.role(), text));
+            }
+        }
+        InferenceParameters p = new InferenceParameters("")
+                .setMessages(system, turns)
+                .setUseChatTemplate(true)
+                .setNPredict(request.tokenLimit() != null ? request.tokenLimit() : DEFAULT_MAX_TOKENS)
+                .setCachePrompt(true);
+        if (request.temperature() != null) {
+            p.setTemperature(request.temperature().floatValue());
+        }
+        if (request.topP() != null) {
+            p.setTopP(request.topP().floatValue());
+        }
+        if (request.seed() != null) {
+            p.setSeed((int) (long) request.seed());
+        }
+        if (request.stop() != null && !request.stop().isEmpty()) {
+            p.setStopStrings(request.stop().toArray(String[]::new));
+        }
+        if (request.presencePenalty() != null) {
+            p.setPresencePenalty(request.presencePenalty().floatValue());
+        }
+        if (request.frequencyPenalty() != null) {
+            p.setFrequencyPenalty(request.frequencyPenalty().floatValue());
+        }
+        return p;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
