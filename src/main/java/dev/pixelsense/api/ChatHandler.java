@@ -31,6 +31,8 @@ final class ChatHandler {
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     static final String MODEL_HEADER = "x-pixelsense-model";
+    private static final byte[] LOADING = ": loading model\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final long LOADING_EVERY_MS = 2_000;
 
     private final ModelManager models;
     private final ImageGuard images;
@@ -70,46 +72,115 @@ final class ChatHandler {
     }
 
     private void stream(Context ctx, ChatRequest request, CallContext call) {
+        if (models.needsLoad(request.model())) {
+            streamWhileLoading(ctx, request, call);
+            return;
+        }
         try (ServedStream stream = models.stream(request, call)) {
             ctx.attribute(HttpMetrics.MODEL_ATTRIBUTE, stream.servedBy());
-            var res = ctx.res();
-            res.setStatus(200);
-            res.setContentType("text/event-stream");
-            res.setCharacterEncoding("UTF-8");
-            res.setHeader("Cache-Control", "no-cache");
-            res.setHeader("X-Accel-Buffering", "no");
-            res.setHeader(MODEL_HEADER, stream.servedBy());
-            OutputStream out;
+            ctx.res().setHeader(MODEL_HEADER, stream.servedBy());
+            OutputStream out = startEvents(ctx, call);
+            if (out != null) {
+                pump(stream, out, call);
+            }
+        }
+    }
+
+    /**
+     * A local model that must load first can take longer than clients wait for a first byte, so
+     * the stream starts at once and SSE comments ({@code : loading}) keep it alive until the first
+     * chunk. The status is committed early: a failure before the first chunk becomes an error
+     * event, and the model header is left out (the chunks name the serving model).
+     */
+    private void streamWhileLoading(Context ctx, ChatRequest request, CallContext call) {
+        OutputStream out = startEvents(ctx, call);
+        if (out == null) {
+            return;
+        }
+        Thread ticker = Thread.ofVirtual().start(() -> {
             try {
-                out = res.getOutputStream();
+                while (!Thread.currentThread().isInterrupted()) {
+                    synchronized (out) {
+                        out.write(LOADING);
+                        out.flush();
+                    }
+                    Thread.sleep(LOADING_EVERY_MS);
+                }
             } catch (IOException e) {
                 call.cancel();
-                return;
+            } catch (InterruptedException done) {
+                // the model answered (or failed)
             }
-            try {
-                for (ChatChunk chunk = stream.next(); chunk != null; chunk = stream.next()) {
-                    out.write(DATA);
-                    out.write(OpenAiJson.write(chunk));
-                    out.write(END);
-                    out.flush();
-                }
-                out.write(DONE);
+        });
+        ServedStream stream;
+        try {
+            stream = models.stream(request, call);
+        } catch (PixelsenseException e) {
+            stopTicker(ticker);
+            if (!(e instanceof CancelledException)) {
+                errorEvent(out, e, call);
+            }
+            return;
+        }
+        stopTicker(ticker);
+        try (stream) {
+            ctx.attribute(HttpMetrics.MODEL_ATTRIBUTE, stream.servedBy());
+            pump(stream, out, call);
+        }
+    }
+
+    private static void stopTicker(Thread ticker) {
+        ticker.interrupt();
+        try {
+            ticker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static OutputStream startEvents(Context ctx, CallContext call) {
+        var res = ctx.res();
+        res.setStatus(200);
+        res.setContentType("text/event-stream");
+        res.setCharacterEncoding("UTF-8");
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Accel-Buffering", "no");
+        try {
+            return res.getOutputStream();
+        } catch (IOException e) {
+            call.cancel();
+            return null;
+        }
+    }
+
+    private static void pump(ServedStream stream, OutputStream out, CallContext call) {
+        try {
+            for (ChatChunk chunk = stream.next(); chunk != null; chunk = stream.next()) {
+                out.write(DATA);
+                out.write(OpenAiJson.write(chunk));
+                out.write(END);
                 out.flush();
-            } catch (CancelledException e) {
-                call.cancel();
-            } catch (PixelsenseException e) {
-                log.warn("stream from '{}' failed after it started: {}", stream.servedBy(), e.getMessage());
-                try {
-                    out.write(DATA);
-                    out.write(ErrorMapper.body(e.getMessage(), e.type(), e.param(), e.code()));
-                    out.write(END);
-                    out.flush();
-                } catch (IOException gone) {
-                    call.cancel();
-                }
-            } catch (IOException clientGone) {
-                call.cancel();
             }
+            out.write(DONE);
+            out.flush();
+        } catch (CancelledException e) {
+            call.cancel();
+        } catch (PixelsenseException e) {
+            log.warn("stream from '{}' failed after it started: {}", stream.servedBy(), e.getMessage());
+            errorEvent(out, e, call);
+        } catch (IOException clientGone) {
+            call.cancel();
+        }
+    }
+
+    private static void errorEvent(OutputStream out, PixelsenseException e, CallContext call) {
+        try {
+            out.write(DATA);
+            out.write(ErrorMapper.body(e.getMessage(), e.type(), e.param(), e.code()));
+            out.write(END);
+            out.flush();
+        } catch (IOException gone) {
+            call.cancel();
         }
     }
 

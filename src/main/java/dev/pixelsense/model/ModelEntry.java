@@ -80,6 +80,11 @@ final class ModelEntry {
         return backend != null;
     }
 
+    /** True when a request would have to load this local model first (its runner is not up). */
+    synchronized boolean needsLoad() {
+        return factory.local() && (backend == null || backend.local().isEmpty());
+    }
+
     /** Closes the backend; the next request creates it again. */
     synchronized void unload() {
         if (backend != null) {

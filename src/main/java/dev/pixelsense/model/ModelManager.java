@@ -153,6 +153,12 @@ public final class ModelManager implements AutoCloseable {
         resolve(name).unload();
     }
 
+    /** True when the model a request names is local and not loaded, so answering starts with a load. */
+    public boolean needsLoad(String name) {
+        ModelEntry e = name == null ? null : byName.get(name);
+        return e != null && e.needsLoad();
+    }
+
     /** Loads a model now (a local model starts its runner), as the first request would. */
     public void load(String name) {
         ModelEntry e = resolve(name);

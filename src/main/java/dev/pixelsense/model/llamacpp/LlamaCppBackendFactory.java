@@ -17,6 +17,11 @@ public final class LlamaCppBackendFactory implements BackendFactory {
     }
 
     @Override
+    public boolean local() {
+        return true;
+    }
+
+    @Override
     public Set<String> settingKeys() {
         return LlamaCppSettings.KEYS;
     }

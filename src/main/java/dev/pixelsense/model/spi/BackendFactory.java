@@ -23,6 +23,11 @@ public interface BackendFactory {
      */
     void validate(ConfigNode model, Function<String, String> env);
 
+    /** True for backends that load a model locally (a runner process), which keep-alive and loading apply to. */
+    default boolean local() {
+        return false;
+    }
+
     /** Creates the backend for a model. May be slow (a local model loads); failures are exceptions. */
     ChatBackend create(ModelConfig model, BackendContext context);
 }
