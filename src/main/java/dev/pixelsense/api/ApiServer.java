@@ -28,6 +28,7 @@ public final class ApiServer implements AutoCloseable {
     private final ServerConfig server;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScreenHandler screen = new ScreenHandler();
 
     /**
      * @throws IllegalArgumentException if the bind address is not loopback and no API key is set
@@ -60,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
             c.routes.get("/v1/models", named("/v1/models", modelList::list));
             // <id>, not {id}: model ids may contain slashes (org/model)
             c.routes.get("/v1/models/<id>", named("/v1/models/{id}", modelList::get));
+            c.routes.get("/api/monitors", named("/api/monitors", screen::monitors));
             c.routes.get("/health", named("/health",
                     ctx -> ctx.json(java.util.Map.of("status", "ok", "version", Version.get()))));
             c.routes.get("/ready", named("/ready", this::readiness));
@@ -154,6 +156,7 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             app.stop();
+            screen.close();
         }
     }
 }

@@ -26,7 +26,8 @@ final class Screens {
             }
             return chosen(RobotScreen.open(), "");
         }
-        String env = System.getenv("DISPLAY");
+        // the property lets an embedding application (or a test) pick a display without its own env
+        String env = System.getProperty("pixelsense.display", System.getenv("DISPLAY"));
         String name = display != null && !display.isBlank() ? display : env;
         if (name == null || name.isBlank()) {
             throw noDisplay();
@@ -43,9 +44,10 @@ final class Screens {
                         e.getMessage());
             }
         }
-        if (display != null && !display.equals(env)) {
-            throw new UnavailableException("The robot screen backend captures the JVM's own DISPLAY (" + env
-                    + ") only; set DISPLAY=" + display + " before starting pixelsense");
+        String jvmDisplay = System.getenv("DISPLAY");
+        if (!name.equals(jvmDisplay)) {
+            throw new UnavailableException("The robot screen backend captures the JVM's own DISPLAY (" + jvmDisplay
+                    + ") only; set DISPLAY=" + name + " before starting pixelsense");
         }
         return chosen(RobotScreen.open(), " on " + name);
     }
