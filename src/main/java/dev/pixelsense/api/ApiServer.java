@@ -28,6 +28,7 @@ public final class ApiServer implements AutoCloseable {
     private final ServerConfig server;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScreenHandler screen = new ScreenHandler();
 
     /**
      * @throws IllegalArgumentException if the bind address is not loopback and no API key is set
@@ -67,6 +68,7 @@ public final class ApiServer implements AutoCloseable {
             c.routes.get("/api/ps", named("/api/ps", local::ps));
             c.routes.post("/api/models/<id>/load", named("/api/models/{id}/load", local::load));
             c.routes.post("/api/models/<id>/unload", named("/api/models/{id}/unload", local::unload));
+            c.routes.get("/api/monitors", named("/api/monitors", screen::monitors));
             c.routes.get("/health", named("/health",
                     ctx -> ctx.json(java.util.Map.of("status", "ok", "version", Version.get()))));
             c.routes.get("/ready", named("/ready", this::readiness));
@@ -161,6 +163,7 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             app.stop();
+            screen.close();
         }
     }
 }

@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pixelsense", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Self-hosted vision AI: sees the screen, understands it and acts on it.",
-        subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, PullCommand.class, PsCommand.class, LoadCommand.class,
-            UnloadCommand.class, RunnerCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, PullCommand.class, PsCommand.class,
+            LoadCommand.class, UnloadCommand.class, MonitorsCommand.class, ScreenshotCommand.class,
+            RunnerCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_FAILED = 1;
@@ -29,7 +30,7 @@ public final class Main {
             // one-shot commands report failures themselves, in one line; the log would repeat them
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         }
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             commandLine.getErr().println("pixelsense: " + message(e));
             return e instanceof ConfigException || e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;

@@ -1,0 +1,86 @@
+package dev.pixelsense.screen;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The screen: its monitors and captures of them. Open one with {@link #open()}; the implementation
+ * is chosen at run time (X11 shared memory on Linux when it works, else {@code java.awt.Robot})
+ * and the choice is logged once per process.
+ *
+ * <p>Coordinates are virtual-desktop logical pixels (points); frames carry physical pixels and the
+ * logical rectangle they cover, so HiDPI mapping is exact (see {@link Frame#toDesktop}).
+ *
+ * <p>Threading: an instance may be shared; its calls are serialized (one native connection and
+ * one shared-memory buffer each). Open one per thread to capture in parallel.
+ * It owns native resources: close it. {@code close()} is idempotent.
+ */
+public interface Screen extends AutoCloseable {
+    /** Which implementation to use. */
+    enum Backend {
+        /** X11 shared memory when available, else Robot. */
+        AUTO,
+        /** X11 MIT-SHM only; fails instead of falling back. */
+        X11_SHM,
+        /** {@code java.awt.Robot} (any platform with a display; slower). */
+        ROBOT
+    }
+
+    /**
+     * Opens the screen of {@code $DISPLAY} (X11) or the desktop (macOS, Windows).
+     *
+     * @throws dev.pixelsense.error.UnavailableException with what to do, when there is no usable
+     *     display (no DISPLAY, Wayland without XWayland, a headless JVM)
+     */
+    static Screen open() {
+        return open(null, Backend.AUTO);
+    }
+
+    /**
+     * @param display an X11 display name such as {@code :99}, or null for {@code $DISPLAY}; Robot
+     *     can only use {@code $DISPLAY}
+     */
+    static Screen open(String display, Backend backend) {
+        return Screens.open(display, backend);
+    }
+
+    /** {@code x11-shm} or {@code robot}. */
+    String backend();
+
+    /** The monitors, read from the platform on each call (layouts change). */
+    List<Monitor> monitors();
+
+    /**
+     * Captures a monitor, a region or the whole desktop.
+     *
+     * @throws dev.pixelsense.error.NotFoundException for an unknown monitor id
+     * @throws dev.pixelsense.error.BadRequestException for a region outside the desktop
+     */
+    default Frame capture(Target target) {
+        return capture(target, null);
+    }
+
+    /**
+     * Captures into {@code recycle}'s pixel array when it is large enough, so a capture loop
+     * allocates nothing (a fresh 1080p array costs more than the capture itself: 8 MB zeroed).
+     * {@code recycle} must not be used afterwards; the returned frame may share its array.
+     *
+     * @param recycle a frame this caller is done with, or null
+     */
+    Frame capture(Target target, Frame recycle);
+
+    /**
+     * Captures and hands the pixels to {@code reader} in place, with no copy (on X11 the view is
+     * the shared segment: about half the cost of {@link #capture} at 1080p). The view is valid only
+     * during the call; other calls on this screen wait until it returns.
+     */
+    default <T> T read(Target target, Function<FrameView, T> reader) {
+        Frame frame = capture(target);
+        return reader.apply(new FrameView(frame.width(), frame.height(), MemorySegment.ofArray(frame.pixels()),
+                frame.bounds()));
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,239 @@
+package dev.pixelsense.screen;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.pixelsense.error.UnavailableException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Capture on X11 through MIT-SHM: the X server writes the pixels straight into a System V shared
+ * memory segment we read with one bulk copy, with no socket transfer. One segment, sized for the
+ * whole root window, is created at open and reused by every capture; a region capture rewrites
+ * the XImage's width, height and stride in place, which is all {@code XShmGetImage} reads.
+ *
+ * <p>Threading: calls are serialized on this object (one Xlib connection, one segment).
+ */
+final class X11ShmScreen implements Screen {
+    private final X11 x = X11.get();
+    private final Arena arena = Arena.ofShared();
+    private final String displayName;
+    private final MemorySegment display;
+    private final long root;
+    private final Rect desktop;
+    private MemorySegment shmInfo;
+    private MemorySegment image;
+    private MemorySegment pixels;
+    private boolean closed;
+
+    private X11ShmScreen(String displayName, MemorySegment display) {
+        this.displayName = displayName;
+        this.display = display;
+        try {
+            int screen = (int) x.defaultScreen.invokeExact(display);
+            root = (long) x.rootWindow.invokeExact(display, screen);
+            desktop = new Rect(0, 0, (int) x.displayWidth.invokeExact(display, screen),
+                    (int) x.displayHeight.invokeExact(display, screen));
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
+    }
+
+    /**
+     * Opens {@code displayName} and attaches a shared segment.
+     *
+     * @throws UnavailableException if the display cannot be opened
+     * @throws SharedMemoryUnavailable if the display works but shared memory does not (a remote
+     *     display, a depth other than 24/32 bits): the caller falls back to Robot
+     */
+    static X11ShmScreen open(String displayName) {
+        X11 x = X11.get();
+        MemorySegment display;
+        try (Arena temp = Arena.ofConfined()) {
+            display = (MemorySegment) x.openDisplay.invokeExact(temp.allocateFrom(displayName));
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
+        if (display.equals(MemorySegment.NULL)) {
+            throw new UnavailableException("Cannot open X display '" + displayName + "': is the X server running, and"
+                    + " may this user connect to it (XAUTHORITY, xhost)?");
+        }
+        X11ShmScreen screen = new X11ShmScreen(displayName, display);
+        try {
+            screen.attach();
+            return screen;
+        } catch (RuntimeException e) {
+            screen.close();
+            throw e;
+        }
+    }
+
+    private void attach() {
+        try {
+            x.trapErrors(display);
+            if ((int) x.shmQueryExtension.invokeExact(display) == 0) {
+                throw new SharedMemoryUnavailable("the X server has no MIT-SHM extension");
+            }
+            int screen = (int) x.defaultScreen.invokeExact(display);
+            MemorySegment visual = (MemorySegment) x.defaultVisual.invokeExact(display, screen);
+            int depth = (int) x.defaultDepth.invokeExact(display, screen);
+            shmInfo = arena.allocate(X11.SHM_SEGMENT_INFO);
+            image = ((MemorySegment) x.shmCreateImage.invokeExact(display, visual, depth, X11.Z_PIXMAP,
+                    MemorySegment.NULL, shmInfo, desktop.width(), desktop.height())).reinterpret(X11.XIMAGE_SIZE);
+            if (image.equals(MemorySegment.NULL)) {
+                throw new SharedMemoryUnavailable("XShmCreateImage failed");
+            }
+            if (image.get(JAVA_INT, X11.XIMAGE_BITS_PER_PIXEL) != 32 || image.get(JAVA_LONG, X11.XIMAGE_RED_MASK) != 0xFF0000
+                    || image.get(JAVA_LONG, X11.XIMAGE_GREEN_MASK) != 0xFF00
+                    || image.get(JAVA_LONG, X11.XIMAGE_BLUE_MASK) != 0xFF) {
+                throw new SharedMemoryUnavailable("the screen is not 24/32-bit RGB (depth " + depth + ")");
+            }
+            long size = (long) desktop.width() * desktop.height() * 4;
+            int id = (int) x.shmget.invokeExact(X11.IPC_PRIVATE, size, X11.IPC_CREAT | 0600);
+            if (id < 0) {
+                throw new SharedMemoryUnavailable("shmget of " + size + " bytes failed (kernel.shmmax?)");
+            }
+            MemorySegment address = (MemorySegment) x.shmat.invokeExact(id, MemorySegment.NULL, 0);
+            // Marked for removal at once: the kernel frees it when both we and the server detach,
+            // so even a crash of this process cannot leak the segment.
+            int ignored = (int) x.shmctl.invokeExact(id, X11.IPC_RMID, MemorySegment.NULL);
+            if (address.address() == -1L) {
+                throw new SharedMemoryUnavailable("shmat failed");
+            }
+            pixels = address.reinterpret(size);
+            shmInfo.set(JAVA_INT, X11.SHM_SHMID, id);
+            shmInfo.set(ADDRESS, X11.SHM_SHMADDR, address);
+            image.set(ADDRESS, X11.XIMAGE_DATA, address);
+            int attached = (int) x.shmAttach.invokeExact(display, shmInfo);
+            int synced = (int) x.sync.invokeExact(display, 0);
+            int error = x.takeError(display);
+            if (attached == 0 || error != 0) {
+                // typical of a remote display: the server cannot see our segment
+                shmInfo.set(JAVA_LONG, X11.SHM_SHMSEG, 0L);
+                throw new SharedMemoryUnavailable("the X server cannot attach our shared memory (X error " + error
+                        + "; a remote display?)");
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
+    }
+
+    @Override
+    public String backend() {
+        return "x11-shm";
+    }
+
+    @Override
+    public synchronized List<Monitor> monitors() {
+        checkOpen();
+        try {
+            if (x.xineramaIsActive.isEmpty() || (int) x.xineramaIsActive.get().invokeExact(display) == 0) {
+                return List.of(new Monitor(0, "screen-0", desktop, 1.0, true));
+            }
+            try (Arena temp = Arena.ofConfined()) {
+                MemorySegment count = temp.allocate(JAVA_INT);
+                MemorySegment infos = (MemorySegment) x.xineramaQueryScreens.get().invokeExact(display, count);
+                int n = count.get(JAVA_INT, 0);
+                if (infos.equals(MemorySegment.NULL) || n == 0) {
+                    return List.of(new Monitor(0, "screen-0", desktop, 1.0, true));
+                }
+                MemorySegment all = infos.reinterpret(n * X11.XINERAMA_INFO_SIZE);
+                List<Monitor> monitors = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    long base = i * X11.XINERAMA_INFO_SIZE;
+                    Rect bounds = new Rect(all.get(JAVA_SHORT, base + 4), all.get(JAVA_SHORT, base + 6),
+                            all.get(JAVA_SHORT, base + 8) & 0xFFFF, all.get(JAVA_SHORT, base + 10) & 0xFFFF);
+                    // Xinerama has no primary flag; its first screen is where X puts new windows
+                    monitors.add(new Monitor(i, "screen-" + all.get(JAVA_INT, base), bounds, 1.0, i == 0));
+                }
+                int ignored = (int) x.free.invokeExact(infos);
+                return List.copyOf(monitors);
+            }
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
+    }
+
+    @Override
+    public synchronized Frame capture(Target target, Frame recycle) {
+        Rect r = grab(target);
+        int[] out = Screens.pixelArray(r, recycle);
+        MemorySegment.copy(pixels, JAVA_INT, 0, out, 0, r.width() * r.height());
+        return new Frame(r.width(), r.height(), out, r);
+    }
+
+    @Override
+    public synchronized <T> T read(Target target, Function<FrameView, T> reader) {
+        Rect r = grab(target);
+        return reader.apply(new FrameView(r.width(), r.height(), pixels.asSlice(0, (long) r.width() * r.height() * 4), r));
+    }
+
+    /** Has the server write {@code target} to the start of the segment, rows packed. */
+    private Rect grab(Target target) {
+        checkOpen();
+        Rect r = Screens.resolve(target, desktop, this::monitors);
+        try {
+            image.set(JAVA_INT, X11.XIMAGE_WIDTH, r.width());
+            image.set(JAVA_INT, X11.XIMAGE_HEIGHT, r.height());
+            image.set(JAVA_INT, X11.XIMAGE_BYTES_PER_LINE, r.width() * 4);
+            int ok = (int) x.shmGetImage.invokeExact(display, root, image, r.x(), r.y(), X11.ALL_PLANES);
+            int error = x.takeError(display);
+            if (ok == 0 || error != 0) {
+                throw new UnavailableException("XShmGetImage of " + r + " failed on " + displayName + " (X error "
+                        + error + "); did the screen size change? Reopen the screen.");
+            }
+            return r;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("screen is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (shmInfo != null && shmInfo.get(JAVA_LONG, X11.SHM_SHMSEG) != 0L) {
+                int ignored = (int) x.shmDetach.invokeExact(display, shmInfo);
+            }
+            if (image != null && !image.equals(MemorySegment.NULL)) {
+                // XFree, not XDestroyImage: the data is the shared segment, not malloc'd
+                int ignored = (int) x.free.invokeExact(image);
+            }
+            int ignored = (int) x.closeDisplay.invokeExact(display);
+            if (pixels != null) {
+                int detached = (int) x.shmdt.invokeExact(pixels);
+            }
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        } finally {
+            x.untrap(display);
+            arena.close();
+        }
+    }
+
+    /** Shared memory cannot be used on this display; Robot can still capture it. */
+    static final class SharedMemoryUnavailable extends RuntimeException {
+        SharedMemoryUnavailable(String message) {
+            super(message);
+        }
+    }
+}
