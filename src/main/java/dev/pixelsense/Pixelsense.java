@@ -162,7 +162,9 @@ public final class Pixelsense implements AutoCloseable {
 
     /** Starts the HTTP API over this instance's models; close the server before this instance. */
     public ApiServer serve() {
-        return new ApiServer(config, models, metrics, this::store).start();
+        ApiServer api = new ApiServer(config, models, metrics, this::store).start();
+        models.preload();
+        return api;
     }
 
     @Override

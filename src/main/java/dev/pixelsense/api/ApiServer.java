@@ -66,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
             c.routes.get("/v1/models/<id>", named("/v1/models/{id}", modelList::get));
             c.routes.post("/api/pull", named("/api/pull", pull::handle));
             c.routes.get("/api/ps", named("/api/ps", local::ps));
+            c.routes.get("/api/system", named("/api/system", ctx -> ctx.json(dev.pixelsense.runtime.SystemInfo.detect())));
             c.routes.post("/api/models/<id>/load", named("/api/models/{id}/load", local::load));
             c.routes.post("/api/models/<id>/unload", named("/api/models/{id}/unload", local::unload));
             c.routes.get("/api/monitors", named("/api/monitors", screen::monitors));

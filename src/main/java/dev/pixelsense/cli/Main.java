@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Self-hosted vision AI: sees the screen, understands it and acts on it.",
         subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, PullCommand.class, PsCommand.class,
             LoadCommand.class, UnloadCommand.class, MonitorsCommand.class, ScreenshotCommand.class,
-            RunnerCommand.class, VersionCommand.class,
+            RunnerCommand.class, DoctorCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_FAILED = 1;

@@ -42,7 +42,7 @@ public final class ConfigLoader {
     static final Set<String> SERVER_KEYS = Set.of("host", "port", "api_keys", "allowed_hosts", "cors_origins",
             "max_body_size", "max_image_pixels", "remote_images");
     static final Set<String> REMOTE_IMAGE_KEYS = Set.of("enabled", "allow_private", "max_size", "timeout");
-    public static final Set<String> MODEL_KEYS = Set.of("id", "backend", "aliases", "fallbacks", "keep_alive",
+    public static final Set<String> MODEL_KEYS = Set.of("id", "backend", "aliases", "fallbacks", "keep_alive", "preload",
             "max_concurrency", "queue_size", "defaults", "capabilities");
     static final Set<String> DEFAULTS_KEYS = Set.of("temperature", "max_tokens", "context_size");
     static final Set<String> CAPABILITY_KEYS = Set.of("vision", "tools");
@@ -227,7 +227,7 @@ public final class ConfigLoader {
                         d.optionalInteger("max_tokens", 1, Integer.MAX_VALUE),
                         d.optionalInteger("context_size", 1, Integer.MAX_VALUE)),
                 new ModelConfig.Capabilities(c.bool("vision", true), c.bool("tools", true)),
-                m);
+                m.bool("preload", false), m);
     }
 
     private void substitute(JsonNode node, String path, ConfigSource source) {

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param keepAlive how long a local model stays loaded after its last request; negative = forever
  * @param queueSize requests that may wait for a slot; one more gets 429 with Retry-After
+ * @param preload load at server start, with a warm-up request, so the first user request is fast
  */
 public record ModelConfig(
         String id,
@@ -20,6 +21,7 @@ public record ModelConfig(
         int queueSize,
         Defaults defaults,
         Capabilities capabilities,
+        boolean preload,
         ConfigNode settings) {
 
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(5);

@@ -153,6 +153,30 @@ public final class ModelManager implements AutoCloseable {
         resolve(name).unload();
     }
 
+    /**
+     * Loads every model marked {@code preload: true} in the background and sends each a one-token
+     * warm-up request, so the first user request finds it loaded and warm. Failures are logged.
+     */
+    public void preload() {
+        for (ModelEntry e : byId.values()) {
+            if (!e.config.preload()) {
+                continue;
+            }
+            Thread.ofVirtual().name("preload-" + e.id()).start(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    ChatRequest warmUp = new ChatRequest(e.id(), java.util.List.of(
+                            dev.pixelsense.openai.ChatMessage.user("Hi")), 1, null, null, null, null, null, null, null,
+                            null, null, false, null, null, null, null, null, null);
+                    chat(warmUp, new CallContext());
+                    log.info("preloaded model '{}' in {} ms", e.id(), (System.nanoTime() - t0) / 1_000_000);
+                } catch (PixelsenseException ex) {
+                    log.warn("preloading model '{}' failed: {}", e.id(), ex.getMessage());
+                }
+            });
+        }
+    }
+
     /** True when the model a request names is local and not loaded, so answering starts with a load. */
     public boolean needsLoad(String name) {
         ModelEntry e = name == null ? null : byName.get(name);
