@@ -142,7 +142,7 @@ public final class Pixelsense implements AutoCloseable {
     /** The model cache ({@code pixelsense pull}); created on first use. */
     public synchronized ModelStore store() {
         if (store == null) {
-            store = new ModelStore(config.store(), builtInCatalog(env), env);
+            store = new ModelStore(config.store(), builtInCatalog(env), env, metrics);
         }
         return store;
     }

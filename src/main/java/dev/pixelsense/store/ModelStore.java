@@ -51,12 +51,29 @@ public final class ModelStore implements AutoCloseable {
     private final HttpClient http;
     private final ScheduledExecutorService timers;
 
+    private final dev.pixelsense.metrics.Metrics.Counter pulledFiles;
+    private final dev.pixelsense.metrics.Metrics.Counter pulledBytes;
+
     public ModelStore(StoreConfig config, List<CatalogEntry> builtIn, Function<String, String> env) {
-        this(config, builtIn, env, Downloader.Settings.defaults());
+        this(config, builtIn, env, Downloader.Settings.defaults(), new dev.pixelsense.metrics.Metrics());
+    }
+
+    /** A store that counts its pulls in {@code metrics} (the server's registry). */
+    public ModelStore(StoreConfig config, List<CatalogEntry> builtIn, Function<String, String> env,
+                      dev.pixelsense.metrics.Metrics metrics) {
+        this(config, builtIn, env, Downloader.Settings.defaults(), metrics);
     }
 
     ModelStore(StoreConfig config, List<CatalogEntry> builtIn, Function<String, String> env,
                Downloader.Settings settings) {
+        this(config, builtIn, env, settings, new dev.pixelsense.metrics.Metrics());
+    }
+
+    ModelStore(StoreConfig config, List<CatalogEntry> builtIn, Function<String, String> env,
+               Downloader.Settings settings, dev.pixelsense.metrics.Metrics metrics) {
+        this.pulledFiles = metrics.counter("pixelsense_pull_files_total",
+                "Model files a pull asked for, by outcome (downloaded, present, failed).", "outcome");
+        this.pulledBytes = metrics.counter("pixelsense_pull_bytes_total", "Bytes of model files downloaded and verified.");
         this.root = config.dir();
         this.blobs = root.resolve("blobs");
         this.partials = root.resolve("partial");
@@ -98,7 +115,12 @@ public final class ModelStore implements AutoCloseable {
         createDirectories();
         List<StoredFile> stored = new ArrayList<>();
         for (Sources.Job job : jobs) {
-            stored.add(ensure(ref.text(), job, listener));
+            try {
+                stored.add(ensure(ref.text(), job, listener));
+            } catch (RuntimeException e) {
+                pulledFiles.inc("failed");
+                throw e;
+            }
         }
         manifests.write(ref.text(), stored);
         return stored;
@@ -107,6 +129,7 @@ public final class ModelStore implements AutoCloseable {
     private StoredFile ensure(String ref, Sources.Job job, PullProgress.Listener listener) {
         Optional<StoredFile> existing = present(ref, job);
         if (existing.isPresent()) {
+            pulledFiles.inc("present");
             listener.on(new PullProgress(ref, job.name(), "exists", existing.get().size(), existing.get().size(), 0, 0,
                     "already present, sha256 " + existing.get().sha256()));
             return existing.get();
@@ -116,6 +139,7 @@ public final class ModelStore implements AutoCloseable {
         try (FileLockHandle ignored = lock(key)) {
             existing = present(ref, job);
             if (existing.isPresent()) {
+                pulledFiles.inc("present");
                 listener.on(new PullProgress(ref, job.name(), "exists", existing.get().size(), existing.get().size(),
                         0, 0, "pulled meanwhile by another process"));
                 return existing.get();
@@ -150,6 +174,8 @@ public final class ModelStore implements AutoCloseable {
                 adopt(tmp, sha);
             }
             String verified = job.target().sha256() != null ? "published" : "first-pull";
+            pulledFiles.inc("downloaded");
+            pulledBytes.add(size);
             listener.on(new PullProgress(ref, job.name(), "done", size, size, 0, 0, "sha256 " + sha
                     + (verified.equals("first-pull") ? " (no published hash; recorded now)" : " (verified)")));
             return new StoredFile(job.name(), sha, size, source, verified, Instant.now(), manifests.blob(sha));

@@ -149,6 +149,57 @@ class LocalModelLifecycleTest {
         }
     }
 
+    @Test
+    void should_auto_pull_a_model_file_on_first_use_and_count_it() throws Exception {
+        byte[] weights = "pretend GGUF weights".repeat(1000).getBytes();
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(weights));
+        try (dev.pixelsense.testing.FakeFileServer files = new dev.pixelsense.testing.FakeFileServer()) {
+            files.on("/tiny.gguf", dev.pixelsense.testing.FakeFileServer.file(weights, "\"w1\""));
+            Path args = dir.resolve("args.txt");
+            Path bin = FakeLlamaServer.script(dir, Map.of("FAKE_LLAMA_ARGS", args.toString()));
+            try (TestServer server = TestServer.start("""
+                    store:
+                      dir: %s
+                    models:
+                      - id: pulled
+                        backend: llamacpp
+                        model: %s/tiny.gguf#sha256=%s
+                        runner: llama-server
+                        llama_server: %s
+                        auto_pull: true
+                    """.formatted(dir.resolve("store"), files.url(), sha, bin))) {
+                RawHttp.Response r = RawHttp.post(server.port(), "/v1/chat/completions",
+                        "{\"model\":\"pulled\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of());
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                assertThat(Files.readString(args)).contains("-m " + dir.resolve("store/blobs/sha256-" + sha));
+                String metrics = RawHttp.get(server.port(), "/metrics", Map.of()).body();
+                assertThat(metrics).contains("pixelsense_pull_files_total{outcome=\"downloaded\"} 1")
+                        .contains("pixelsense_pull_bytes_total " + weights.length);
+            }
+        }
+    }
+
+    @Test
+    void should_say_how_to_pull_a_model_that_is_not_in_the_cache() throws Exception {
+        Path bin = FakeLlamaServer.script(dir, Map.of());
+        try (TestServer server = TestServer.start("""
+                store:
+                  dir: %s
+                models:
+                  - id: notpulled
+                    backend: llamacpp
+                    model: hf://org/repo/model.gguf
+                    runner: llama-server
+                    llama_server: %s
+                """.formatted(dir.resolve("store"), bin))) {
+            RawHttp.Response r = RawHttp.post(server.port(), "/v1/chat/completions",
+                    "{\"model\":\"notpulled\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of());
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.error().path("message").asText()).contains("pixelsense pull hf://org/repo/model.gguf")
+                    .contains("auto_pull");
+        }
+    }
+
     private static long firstPid(TestServer server) throws Exception {
         return RawHttp.get(server.port(), "/api/ps", Map.of()).json().path("models").get(0).path("pid").asLong();
     }
