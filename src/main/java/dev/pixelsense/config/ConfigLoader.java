@@ -40,7 +40,7 @@ public final class ConfigLoader {
     static final Set<String> TOP_KEYS = Set.of("server", "models", "store");
     static final Set<String> STORE_KEYS = Set.of("dir", "catalog");
     static final Set<String> SERVER_KEYS = Set.of("host", "port", "api_keys", "allowed_hosts", "cors_origins",
-            "max_body_size", "max_image_pixels", "remote_images");
+            "max_body_size", "max_image_pixels", "remote_images", "memory_budget");
     static final Set<String> REMOTE_IMAGE_KEYS = Set.of("enabled", "allow_private", "max_size", "timeout");
     public static final Set<String> MODEL_KEYS = Set.of("id", "backend", "aliases", "fallbacks", "keep_alive", "preload",
             "max_concurrency", "queue_size", "defaults", "capabilities");
@@ -156,7 +156,31 @@ public final class ConfigLoader {
                 n.strings("cors_origins"),
                 maxBody,
                 (long) n.number("max_image_pixels", (double) d.maxImagePixels(), 1, 1e10).doubleValue(),
-                remote);
+                remote,
+                memoryBudget(n));
+    }
+
+    private static ServerConfig.MemoryBudget memoryBudget(ConfigNode n) {
+        if (!n.has("memory_budget")) {
+            return ServerConfig.MemoryBudget.DEFAULT;
+        }
+        String text = n.child("memory_budget").asString().strip();
+        if (text.endsWith("%")) {
+            try {
+                double percent = Double.parseDouble(text.substring(0, text.length() - 1));
+                if (percent > 0 && percent <= 100) {
+                    return new ServerConfig.MemoryBudget(percent / 100, 0);
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw n.child("memory_budget").error("a percentage must be between 0% and 100%, got '" + text + "'");
+        }
+        long bytes = n.bytes("memory_budget", 0);
+        if (bytes < 64L << 20) {
+            throw n.child("memory_budget").error("must be a percentage (80%) or a size of at least 64MB, got '" + text + "'");
+        }
+        return new ServerConfig.MemoryBudget(0, bytes);
     }
 
     private List<ModelConfig> models(ConfigNode top) {

@@ -20,7 +20,8 @@ public record ServerConfig(
         List<String> corsOrigins,
         long maxBodyBytes,
         long maxImagePixels,
-        RemoteImages remoteImages) {
+        RemoteImages remoteImages,
+        MemoryBudget memoryBudget) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -35,17 +36,36 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, List.of(), List.of(), List.of(), DEFAULT_MAX_BODY,
-                DEFAULT_MAX_IMAGE_PIXELS, RemoteImages.disabled());
+                DEFAULT_MAX_IMAGE_PIXELS, RemoteImages.disabled(), MemoryBudget.DEFAULT);
     }
 
     public ServerConfig withAddress(String newHost, int newPort) {
         return new ServerConfig(newHost, newPort, apiKeys, allowedHosts, corsOrigins, maxBodyBytes, maxImagePixels,
-                remoteImages);
+                remoteImages, memoryBudget);
     }
 
     public ServerConfig withApiKeys(List<String> keys) {
         return new ServerConfig(host, port, keys, allowedHosts, corsOrigins, maxBodyBytes, maxImagePixels,
-                remoteImages);
+                remoteImages, memoryBudget);
+    }
+
+    /**
+     * How much memory loaded local models may use together: a share of the memory available
+     * when the server starts ({@code 80%}, the default) or a fixed size ({@code 12GB}).
+     */
+    public record MemoryBudget(double fraction, long bytes) {
+        public static final MemoryBudget DEFAULT = new MemoryBudget(0.8, 0);
+
+        /** The budget in bytes, given the memory available now. */
+        public long resolve(long available) {
+            return bytes > 0 ? bytes : (long) (available * fraction);
+        }
+
+        public String describe(long available) {
+            return bytes > 0 ? ByteSizes.formatApprox(bytes) + " (server.memory_budget)"
+                    : ByteSizes.formatApprox(resolve(available)) + " (" + Math.round(fraction * 100)
+                    + "% of the " + ByteSizes.formatApprox(available) + " available; server.memory_budget)";
+        }
     }
 
     /**

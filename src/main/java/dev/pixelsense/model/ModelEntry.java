@@ -80,6 +80,26 @@ final class ModelEntry {
         return backend != null;
     }
 
+    private dev.pixelsense.model.spi.MemoryEstimate estimate;
+    private boolean estimated;
+
+    /** The model's memory estimate, computed once; null when unknown or not local. */
+    synchronized dev.pixelsense.model.spi.MemoryEstimate estimate() {
+        if (!estimated && factory.local()) {
+            try {
+                estimate = factory.memoryEstimate(config, context);
+                estimated = estimate != null;
+            } catch (RuntimeException e) {
+                estimate = null;
+            }
+        }
+        return estimate;
+    }
+
+    long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
     /** True when a request would have to load this local model first (its runner is not up). */
     synchronized boolean needsLoad() {
         return factory.local() && (backend == null || backend.local().isEmpty());

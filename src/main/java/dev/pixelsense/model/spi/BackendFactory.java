@@ -28,6 +28,14 @@ public interface BackendFactory {
         return false;
     }
 
+    /**
+     * For local backends: the memory the model will take once loaded, or null when it cannot be
+     * told yet (e.g. its file is not pulled). Remote backends take none.
+     */
+    default MemoryEstimate memoryEstimate(ModelConfig model, BackendContext context) {
+        return null;
+    }
+
     /** Creates the backend for a model. May be slow (a local model loads); failures are exceptions. */
     ChatBackend create(ModelConfig model, BackendContext context);
 }

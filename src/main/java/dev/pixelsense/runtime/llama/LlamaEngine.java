@@ -33,11 +33,16 @@ public final class LlamaEngine implements AutoCloseable {
 
     /** Loads the model; slow (seconds for real models). */
     public LlamaEngine(Path gguf, int contextSize, int threads, int parallel, int gpuLayers) {
+        // enableJinja: without it llama.cpp guesses a built-in template instead of the GGUF's own.
+        // No setGpuLayers unless asked: the bundled natives are CPU-only and warn about any value.
         ModelParameters p = new ModelParameters()
                 .setModel(gguf.toString())
-                .setCtxSize(contextSize)
+                .setCtxSize(contextSize * parallel)
                 .setParallel(parallel)
-                .setGpuLayers(gpuLayers);
+                .enableJinja();
+        if (gpuLayers != 0) {
+            p.setGpuLayers(gpuLayers);
+        }
         if (threads > 0) {
             p.setThreads(threads);
         }
@@ -50,31 +55,39 @@ public final class LlamaEngine implements AutoCloseable {
      * @param cancelled polled between tokens; true stops the generation and frees its slot
      */
     public Finish generate(ChatRequest request, Consumer<String> sink, java.util.function.BooleanSupplier cancelled) {
-        InferenceParameters params = parameters(request);
-        int promptTokens = model.encode(model.applyTemplate(params)).length;
+        // setMessages only feeds applyTemplate; the completion itself reads the prompt alone
+        String prompt = model.applyTemplate(chat(request));
+        int promptTokens = model.encode(prompt).length;
         int limit = request.tokenLimit() != null ? request.tokenLimit() : DEFAULT_MAX_TOKENS;
-        int produced = 0;
-        LlamaIterator it = model.generate(params).iterator();
+        StringBuilder text = new StringBuilder();
+        LlamaIterator it = model.generate(sampling(request, prompt, limit)).iterator();
+        boolean done = false;
         try {
             while (it.hasNext()) {
                 if (cancelled.getAsBoolean()) {
-                    it.cancel();
-                    return new Finish("cancelled", promptTokens, produced);
+                    return new Finish("cancelled", promptTokens, model.encode(text.toString()).length);
                 }
                 LlamaOutput out = it.next();
-                produced++;
                 if (!out.text.isEmpty()) {
+                    text.append(out.text);
                     sink.accept(out.text);
                 }
             }
-        } catch (RuntimeException e) {
-            it.cancel();
-            throw e;
+            done = true;
+        } finally {
+            if (!done) {
+                // an iteration left without cancel() keeps its slot generating
+                it.cancel();
+            }
         }
+        // chunks are not tokens (incomplete UTF-8 is held back) and llama.cpp exposes no count here:
+        // re-encode the text, an approximation that invalid UTF-8 (a random model) can inflate
+        // beyond what was generated, hence the cap at the limit
+        int produced = text.isEmpty() ? 0 : Math.min(limit, model.encode(text.toString()).length);
         return new Finish(produced >= limit ? "length" : "stop", promptTokens, produced);
     }
 
-    private static InferenceParameters parameters(ChatRequest request) {
+    private static InferenceParameters chat(ChatRequest request) {
         String system = null;
         List<Pair<String, String>> turns = new ArrayList<>();
         for (int i = 0; i < request.messages().size(); i++) {
@@ -90,11 +103,14 @@ public final class LlamaEngine implements AutoCloseable {
                 default -> turns.add(new Pair<>(m.role(), text));
             }
         }
-        InferenceParameters p = new InferenceParameters("")
-                .setMessages(system, turns)
-                .setUseChatTemplate(true)
-                .setNPredict(request.tokenLimit() != null ? request.tokenLimit() : DEFAULT_MAX_TOKENS)
-                .setCachePrompt(true);
+        return new InferenceParameters("").setMessages(system, turns).setUseChatTemplate(true);
+    }
+
+    private static InferenceParameters sampling(ChatRequest request, String prompt, int limit) {
+        InferenceParameters p = new InferenceParameters(prompt)
+                .setNPredict(limit)
+                // a cached prompt prefix makes seeded output diverge: reuse it only when no seed is set
+                .setCachePrompt(request.seed() == null);
         if (request.temperature() != null) {
             p.setTemperature(request.temperature().floatValue());
         }
