@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>streamed chunks are not tokens (incomplete UTF-8 is held back, the last chunk is empty);
  *       stop reason and token counts are not exposed;</li>
  *   <li>an iteration left without {@link LlamaIterator#cancel()} keeps its slot generating;</li>
+ *   <li>a seeded request reproduces its output only with {@code setCachePrompt(false)}: reusing a
+ *       cached prompt prefix (the default) diverged in 21 of 45 repeats here;</li>
  *   <li>{@link LlamaModel#close()} does not unmap the weights nor free the KV cache: unloading a
  *       model for real takes a process exit, hence one runner process per model.</li>
  * </ul>
@@ -75,11 +77,10 @@ class LlamaJniTest {
             String a = model.complete(sampled("Hello", 7));
             String again = model.complete(sampled("Hello", 7));
             String other = model.complete(sampled("Hello", 8));
-            String greedy = model.complete(new InferenceParameters("Hello").setNPredict(32).setTemperature(0f));
+            String greedy = model.complete(sampled("Hello", 1).setTemperature(0f));
 
             assertThat(a).isNotEmpty().isEqualTo(again).isNotEqualTo(other);
-            assertThat(model.complete(new InferenceParameters("Hello").setNPredict(32).setTemperature(0f)))
-                    .isEqualTo(greedy);
+            assertThat(model.complete(sampled("Hello", 2).setTemperature(0f))).isEqualTo(greedy);
         }
     }
 
@@ -116,23 +117,21 @@ class LlamaJniTest {
     @Test
     void should_generate_a_chat_reply_from_the_templated_prompt() {
         try (LlamaModel model = new LlamaModel(params(tiny).enableJinja())) {
-            InferenceParameters chat = new InferenceParameters("")
-                    .setMessages("Be terse.", List.of(new Pair<>("user", "Hi"), new Pair<>("assistant", "Yo"),
-                            new Pair<>("user", "Again")))
-                    .setUseChatTemplate(true).setNPredict(16).setSeed(3).setIgnoreEos(true);
+            InferenceParameters chat = sampled("", 3).setNPredict(16).setUseChatTemplate(true).setMessages("Be terse.",
+                    List.of(new Pair<>("user", "Hi"), new Pair<>("assistant", "Yo"), new Pair<>("user", "Again")));
 
             String prompt = model.applyTemplate(chat);
-            String reply = model.complete(new InferenceParameters(prompt).setNPredict(16).setSeed(3).setIgnoreEos(true));
+            String reply = model.complete(sampled(prompt, 3).setNPredict(16));
 
-            assertThat(prompt).isEqualTo("<|im_start|>system\nBe terse.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
-                    + "<|im_start|>assistant\nYo<|im_end|>\n<|im_start|>user\nAgain<|im_end|>\n<|im_start|>assistant\n");
+            assertThat(prompt).isEqualTo("<|im_start|>system\nBe terse.<|im_end|>\n"
+                    + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nYo<|im_end|>\n"
+                    + "<|im_start|>user\nAgain<|im_end|>\n<|im_start|>assistant\n");
             // one token per byte, spaces escaped to U+2581 (3 bytes) and one in front; the slot adds BOS
             assertThat(model.encode(prompt)).hasSize(
                     ("\u2581" + prompt.replace(' ', '\u2581')).getBytes(StandardCharsets.UTF_8).length);
             assertThat(reply).isNotEmpty();
             // the messages themselves are ignored by completion: same output as the empty prompt
-            assertThat(model.complete(chat)).isEqualTo(model.complete(
-                    new InferenceParameters("").setNPredict(16).setSeed(3).setIgnoreEos(true)));
+            assertThat(model.complete(chat)).isEqualTo(model.complete(sampled("", 3).setNPredict(16)));
         }
     }
 
@@ -224,8 +223,9 @@ class LlamaJniTest {
         }
     }
 
+    /** Without the prompt cache: a request that reuses a cached prefix may not reproduce a seeded output. */
     private static InferenceParameters sampled(String prompt, int seed) {
-        return new InferenceParameters(prompt).setNPredict(64).setSeed(seed).setTemperature(1f);
+        return new InferenceParameters(prompt).setNPredict(64).setSeed(seed).setTemperature(1f).setCachePrompt(false);
     }
 
     private static int firstAsciiLetterOrDigit(String s, int from) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -105,23 +106,17 @@ public final class TinyGguf {
             Files.createDirectories(parent);
         }
         try (Out out = new Out(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
-            out.bytes("GGUF".getBytes(StandardCharsets.US_ASCII));
-            out.u32(3);
-            out.u64(tensors.size());
-            out.u64(kvs.size());
+            out.bytes("GGUF".getBytes(StandardCharsets.US_ASCII)).u32(3).u64(tensors.size()).u64(kvs.size());
             for (Kv kv : kvs) {
-                out.string(kv.key);
-                kv.value.write(out);
+                kv.value.write(out.string(kv.key));
             }
             long offset = 0; // relative to the start of the data section, each tensor aligned
             for (Tensor t : tensors) {
-                out.string(t.name);
-                out.u32(t.dims.length);
+                out.string(t.name).u32(t.dims.length);
                 for (long d : t.dims) {
                     out.u64(d);
                 }
-                out.u32(GGML_TYPE_F32);
-                out.u64(offset);
+                out.u32(GGML_TYPE_F32).u64(offset);
                 offset = align(offset + 4L * t.data.length);
             }
             out.pad();
@@ -162,34 +157,14 @@ public final class TinyGguf {
         types[BOS] = 3;
         types[EOS] = 3;
         for (int b = 0; b < 256; b++) {
-            tokens[FIRST_BYTE_TOKEN + b] = "<0x%02X>".formatted(b); // upper-case hex: llama.cpp looks them up so
+            // upper-case hex: the spelling llama.cpp's byte fallback looks up
+            tokens[FIRST_BYTE_TOKEN + b] = "<0x%02X>".formatted(b);
             types[FIRST_BYTE_TOKEN + b] = 6;
         }
         kvs.add(new Kv("tokenizer.ggml.model", str("llama")));
-        kvs.add(new Kv("tokenizer.ggml.tokens", out -> {
-            out.u32(ARRAY);
-            out.u32(STRING);
-            out.u64(tokens.length);
-            for (String t : tokens) {
-                out.string(t);
-            }
-        }));
-        kvs.add(new Kv("tokenizer.ggml.scores", out -> {
-            out.u32(ARRAY);
-            out.u32(FLOAT32);
-            out.u64(scores.length);
-            for (float s : scores) {
-                out.f32(s);
-            }
-        }));
-        kvs.add(new Kv("tokenizer.ggml.token_type", out -> {
-            out.u32(ARRAY);
-            out.u32(INT32);
-            out.u64(types.length);
-            for (int t : types) {
-                out.u32(t);
-            }
-        }));
+        kvs.add(new Kv("tokenizer.ggml.tokens", array(STRING, VOCAB_SIZE, (out, i) -> out.string(tokens[i]))));
+        kvs.add(new Kv("tokenizer.ggml.scores", array(FLOAT32, VOCAB_SIZE, (out, i) -> out.f32(scores[i]))));
+        kvs.add(new Kv("tokenizer.ggml.token_type", array(INT32, VOCAB_SIZE, (out, i) -> out.u32(types[i]))));
         kvs.add(new Kv("tokenizer.ggml.unknown_token_id", u32(UNK)));
         kvs.add(new Kv("tokenizer.ggml.bos_token_id", u32(BOS)));
         kvs.add(new Kv("tokenizer.ggml.eos_token_id", u32(EOS)));
@@ -241,7 +216,7 @@ public final class TinyGguf {
 
     private static Tensor ones(String name, long n) {
         float[] data = new float[Math.toIntExact(n)];
-        java.util.Arrays.fill(data, 1f);
+        Arrays.fill(data, 1f);
         return new Tensor(name, new long[] {n}, data);
     }
 
@@ -258,30 +233,27 @@ public final class TinyGguf {
     }
 
     private static Value str(String s) {
-        return out -> {
-            out.u32(STRING);
-            out.string(s);
-        };
+        return out -> out.u32(STRING).string(s);
     }
 
     private static Value u32(int v) {
-        return out -> {
-            out.u32(UINT32);
-            out.u32(v);
-        };
+        return out -> out.u32(UINT32).u32(v);
     }
 
     private static Value f32(float v) {
-        return out -> {
-            out.u32(FLOAT32);
-            out.f32(v);
-        };
+        return out -> out.u32(FLOAT32).f32(v);
     }
 
     private static Value bool(boolean v) {
+        return out -> out.u32(BOOL).bytes(new byte[] {(byte) (v ? 1 : 0)});
+    }
+
+    private static Value array(int elementType, int length, Element element) {
         return out -> {
-            out.u32(BOOL);
-            out.bytes(new byte[] {(byte) (v ? 1 : 0)});
+            out.u32(ARRAY).u32(elementType).u64(length);
+            for (int i = 0; i < length; i++) {
+                element.write(out, i);
+            }
         };
     }
 
@@ -296,6 +268,11 @@ public final class TinyGguf {
         void write(Out out) throws IOException;
     }
 
+    @FunctionalInterface
+    private interface Element {
+        void write(Out out, int index) throws IOException;
+    }
+
     /** Little-endian output that knows its position, for alignment padding. */
     private static final class Out implements AutoCloseable {
         private final OutputStream out;
@@ -306,29 +283,27 @@ public final class TinyGguf {
             this.out = out;
         }
 
-        void bytes(byte[] b) throws IOException {
+        Out bytes(byte[] b) throws IOException {
             out.write(b);
             position += b.length;
+            return this;
         }
 
-        void u32(int v) throws IOException {
-            scratch.clear().putInt(v);
-            bytes(java.util.Arrays.copyOf(scratch.array(), 4));
+        Out u32(int v) throws IOException {
+            return bytes(Arrays.copyOf(scratch.clear().putInt(v).array(), 4));
         }
 
-        void u64(long v) throws IOException {
-            scratch.clear().putLong(v);
-            bytes(scratch.array().clone());
+        Out u64(long v) throws IOException {
+            return bytes(scratch.clear().putLong(v).array().clone());
         }
 
-        void f32(float v) throws IOException {
-            u32(Float.floatToRawIntBits(v));
+        Out f32(float v) throws IOException {
+            return u32(Float.floatToRawIntBits(v));
         }
 
-        void string(String s) throws IOException {
+        Out string(String s) throws IOException {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            u64(b.length);
-            bytes(b);
+            return u64(b.length).bytes(b);
         }
 
         void pad() throws IOException {
