@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
  */
 final class LlamaCppBackend implements ChatBackend {
     private static final Logger log = LoggerFactory.getLogger(LlamaCppBackend.class);
-    private static final int DEFAULT_CONTEXT = 4096;
+    static final int DEFAULT_CONTEXT = 4096;
 
     private final ModelConfig model;
     private final LlamaCppSettings settings;
     private final BackendContext context;
     private RunnerProcess runner;
+    private Path natives;
     private ChatBackend client;
     private int crashes;
     private long lastCrashNanos;
@@ -108,9 +109,18 @@ final class LlamaCppBackend implements ChatBackend {
         int port = RunnerProcess.freePort();
         int contextSize = model.defaults().contextSize() != null ? model.defaults().contextSize() : DEFAULT_CONTEXT;
         int parallel = model.maxConcurrency();
-        List<String> command = settings.runner().equals("builtin")
-                ? RunnerCommands.builtIn(model.id(), gguf, port, contextSize, parallel, settings)
-                : RunnerCommands.llamaServer(gguf, mmproj, port, contextSize, parallel, settings);
+        List<String> command;
+        if (settings.runner().equals("builtin")) {
+            try {
+                natives = java.nio.file.Files.createTempDirectory("pixelsense-runner-");
+            } catch (java.io.IOException e) {
+                throw new UnavailableException("model '" + model.id() + "': cannot create a temporary directory: "
+                        + e.getMessage(), e);
+            }
+            command = RunnerCommands.builtIn(model.id(), gguf, port, contextSize, parallel, settings, natives);
+        } else {
+            command = RunnerCommands.llamaServer(gguf, mmproj, port, contextSize, parallel, settings);
+        }
         runner = RunnerProcess.start(model.id(), command, port, settings.loadTimeout());
         client = OpenAiBackendFactory.forRunner(model.id(), runner.baseUrl() + "/v1", context.timers());
     }
@@ -132,6 +142,18 @@ final class LlamaCppBackend implements ChatBackend {
         if (runner != null) {
             runner.close();
             runner = null;
+        }
+        if (natives != null) {
+            deleteTree(natives);
+            natives = null;
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            log.debug("cannot delete {}: {}", dir, e.getMessage());
         }
     }
 

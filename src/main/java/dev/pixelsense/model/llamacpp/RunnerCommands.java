@@ -14,11 +14,16 @@ final class RunnerCommands {
     private RunnerCommands() {
     }
 
+    /**
+     * @param natives a directory of this runner's own for de.kherud:llama's native library, which
+     *     it otherwise extracts to one shared /tmp path that concurrent starts would overwrite
+     */
     static List<String> builtIn(String modelId, Path gguf, int port, int contextSize, int parallel,
-                                LlamaCppSettings s) {
+                                LlamaCppSettings s, Path natives) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                "-Dde.kherud.llama.tmpdir=" + natives,
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.pixelsense.cli.Main", "runner", "--name", modelId, "--model", gguf.toString(),
                 "--port", Integer.toString(port), "--ctx-size", Integer.toString(contextSize),
