@@ -173,7 +173,7 @@ public final class ModelManager implements AutoCloseable {
                 try {
                     ChatRequest warmUp = new ChatRequest(e.id(), java.util.List.of(
                             dev.pixelsense.openai.ChatMessage.user("Hi")), 1, null, null, null, null, null, null, null,
-                            null, null, false, null, null, null, null, null, null);
+                            null, null, false, null, null, null, null, null, null, null);
                     chat(warmUp, new CallContext());
                     log.info("preloaded model '{}' in {} ms", e.id(), (System.nanoTime() - t0) / 1_000_000);
                 } catch (PixelsenseException ex) {

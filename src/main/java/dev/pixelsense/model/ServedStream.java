@@ -19,6 +19,7 @@ public final class ServedStream implements ChatStream {
     private ChatChunk pending;
     private boolean complete;
     private boolean failed;
+    private boolean cancelled;
     private boolean closed;
 
     private final Runnable onClose;
@@ -54,6 +55,7 @@ public final class ServedStream implements ChatStream {
                     chunk = source.next();
                 } catch (PixelsenseException e) {
                     failed = !(e instanceof CancelledException);
+                    cancelled = e instanceof CancelledException;
                     complete = true;
                     throw e;
                 }
@@ -87,7 +89,7 @@ public final class ServedStream implements ChatStream {
         } finally {
             permit.close();
             onClose.run();
-            String outcome = failed ? "error" : complete ? "ok" : "cancelled";
+            String outcome = failed ? "error" : cancelled || !complete ? "cancelled" : "ok";
             metrics.requests.inc(servedBy, outcome);
             metrics.duration.observe((System.nanoTime() - start) / 1e9, servedBy);
         }

@@ -34,12 +34,13 @@ public record ChatRequest(
         @JsonProperty("presence_penalty") Double presencePenalty,
         @JsonProperty("frequency_penalty") Double frequencyPenalty,
         String user,
-        @JsonProperty("keep_alive") JsonNode keepAlive) {
+        @JsonProperty("keep_alive") JsonNode keepAlive,
+        @JsonProperty("logit_bias") java.util.Map<String, Double> logitBias) {
 
     /** A request for {@code model} with these messages and nothing else set. */
     public static ChatRequest of(String model, List<ChatMessage> messages) {
         return new ChatRequest(model, messages, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     public boolean streaming() {
@@ -62,20 +63,20 @@ public record ChatRequest(
     public ChatRequest withModel(String newModel) {
         return new ChatRequest(newModel, messages, maxTokens, maxCompletionTokens, temperature, topP, stop, seed,
                 responseFormat, tools, toolChoice, parallelToolCalls, stream, streamOptions, n, presencePenalty,
-                frequencyPenalty, user, keepAlive);
+                frequencyPenalty, user, keepAlive, logitBias);
     }
 
     public ChatRequest withMessages(List<ChatMessage> newMessages) {
         return new ChatRequest(model, newMessages, maxTokens, maxCompletionTokens, temperature, topP, stop, seed,
                 responseFormat, tools, toolChoice, parallelToolCalls, stream, streamOptions, n, presencePenalty,
-                frequencyPenalty, user, keepAlive);
+                frequencyPenalty, user, keepAlive, logitBias);
     }
 
     /** Sets streaming on or off; streaming always asks for usage so the manager can count tokens. */
     public ChatRequest withStreaming(boolean on) {
         return new ChatRequest(model, messages, maxTokens, maxCompletionTokens, temperature, topP, stop, seed,
                 responseFormat, tools, toolChoice, parallelToolCalls, on, on ? new StreamOptions(true) : null, n,
-                presencePenalty, frequencyPenalty, user, keepAlive);
+                presencePenalty, frequencyPenalty, user, keepAlive, logitBias);
     }
 
     /** Fills sampling parameters the client left out with a model's defaults. */
@@ -88,7 +89,7 @@ public record ChatRequest(
         }
         return new ChatRequest(model, messages, maxTok, maxCompletion, t, topP, stop, seed, responseFormat, tools,
                 toolChoice, parallelToolCalls, stream, streamOptions, n, presencePenalty, frequencyPenalty, user,
-                keepAlive);
+                keepAlive, logitBias);
     }
 
     /** Checks the rules a JSON schema cannot express, naming the field at fault. */
@@ -126,6 +127,14 @@ public record ChatRequest(
                     "tool_choice");
             boolean needsTools = named || toolChoice.asText().equals("required");
             Check.require(!needsTools || tools != null && !tools.isEmpty(), "tool_choice needs tools", "tool_choice");
+        }
+        if (logitBias != null) {
+            for (var e : logitBias.entrySet()) {
+                Check.require(e.getKey().matches("\\d{1,9}"), "logit_bias keys must be token ids, got '" + e.getKey() + "'",
+                        "logit_bias");
+                Check.require(e.getValue() != null && e.getValue() >= -100 && e.getValue() <= 100,
+                        "logit_bias values must be between -100 and 100", "logit_bias");
+            }
         }
         Check.require(streamOptions == null || streaming(), "stream_options is only allowed when stream is true",
                 "stream_options");

@@ -96,6 +96,68 @@ class BuiltInRunnerTest {
     }
 
     @Test
+    void should_stop_at_a_stop_sequence() {
+        ChatCompletionCreateParams free = ask("Go on").maxCompletionTokens(40L).seed(99L).temperature(1.0).build();
+        String text = client.chat().completions().create(free).choices().getFirst().message().content().orElse("");
+        // a one-letter stop string from the second half of the seeded answer: the same seed must
+        // stop right before its first occurrence (random weights give random bytes, many of them
+        // invalid UTF-8, so a printable ASCII letter is what can be matched reliably)
+        String stop = null;
+        for (int i = text.length() / 2; i < text.length() && stop == null; i++) {
+            if (Character.isLetter(text.charAt(i)) && text.charAt(i) < 128) {
+                stop = String.valueOf(text.charAt(i));
+            }
+        }
+        assertThat(stop).as("no ASCII letter in the second half of the tiny model's answer: " + text).isNotNull();
+
+        String stopped = client.chat().completions().create(free.toBuilder().stop(stop).build()).choices().getFirst()
+                .message().content().orElse("");
+
+        assertThat(stopped).isEqualTo(text.substring(0, text.indexOf(stop)));
+    }
+
+    @Test
+    void should_free_the_slot_when_a_streaming_client_goes_away() throws Exception {
+        // a bigger model, so that an answer takes seconds and leaving mid-stream is a real cancellation
+        Path slow = TinyGguf.write(dir.resolve("slow.gguf"), 3, new TinyGguf.Options(6, 512, 8, 8, 1024, 4096,
+                TinyGguf.CHATML_TEMPLATE));
+        try (TestServer one = TestServer.start("""
+                models:
+                  - id: slow
+                    backend: llamacpp
+                    model: %s
+                    threads: 2
+                    max_concurrency: 1
+                    defaults: {context_size: 4096}
+                """.formatted(slow))) {
+            // logit_bias -100 on the end-of-sequence token: a random model would otherwise stop by chance
+            String request = "{\"model\":\"slow\",\"stream\":true,\"max_tokens\":3000,\"logit_bias\":{\""
+                    + TinyGguf.EOS + "\":-100},"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Talk\"}]}";
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", one.port())) {
+                socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: " + request.length() + "\r\n\r\n" + request)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+                byte[] some = new byte[2048];
+                int got = 0;
+                while (got < 1500) {
+                    got += socket.getInputStream().read(some, 0, some.length);
+                }
+            }
+            long t0 = System.nanoTime();
+            RawHttp.Response next = RawHttp.post(one.port(), "/v1/chat/completions",
+                    "{\"model\":\"slow\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                    Map.of());
+            System.out.printf("after a client left a 3000-token stream, the next answer (one slot) took %.0f ms%n",
+                    (System.nanoTime() - t0) / 1e6);
+            assertThat(next.status()).isEqualTo(200);
+            String metrics = RawHttp.get(one.port(), "/metrics", Map.of()).body();
+            assertThat(metrics).contains("pixelsense_model_requests_total{model=\"slow\",outcome=\"cancelled\"} 1");
+        }
+    }
+
+    @Test
     void should_show_the_runner_in_ps_and_unload_it() throws Exception {
         client.chat().completions().create(ask("Hi").maxCompletionTokens(2L).build());
         RawHttp.Response ps = RawHttp.get(server.port(), "/api/ps", Map.of());

@@ -123,6 +123,11 @@ public final class LlamaEngine implements AutoCloseable {
         if (request.stop() != null && !request.stop().isEmpty()) {
             p.setStopStrings(request.stop().toArray(String[]::new));
         }
+        if (request.logitBias() != null && !request.logitBias().isEmpty()) {
+            java.util.Map<Integer, Float> bias = new java.util.HashMap<>();
+            request.logitBias().forEach((token, value) -> bias.put(Integer.parseInt(token), value.floatValue()));
+            p.setTokenIdBias(bias);
+        }
         if (request.presencePenalty() != null) {
             p.setPresencePenalty(request.presencePenalty().floatValue());
         }
