@@ -117,12 +117,43 @@ final class LlamaCppBackend implements ChatBackend {
                 throw new UnavailableException("model '" + model.id() + "': cannot create a temporary directory: "
                         + e.getMessage(), e);
             }
-            command = RunnerCommands.builtIn(model.id(), gguf, port, contextSize, parallel, settings, natives);
+            command = RunnerCommands.builtIn(model.id(), gguf, port, contextSize, parallel, settings, natives,
+                    gpuLayers(gguf));
         } else {
-            command = RunnerCommands.llamaServer(gguf, mmproj, port, contextSize, parallel, settings);
+            command = RunnerCommands.llamaServer(gguf, mmproj, port, contextSize, parallel, settings, gpuLayers(gguf));
         }
         runner = RunnerProcess.start(model.id(), command, port, settings.loadTimeout());
         client = OpenAiBackendFactory.forRunner(model.id(), runner.baseUrl() + "/v1", context.timers());
+    }
+
+    /**
+     * The layers to offload: as configured, or with {@code auto} as many as fit in the free memory
+     * of the first GPU found (weights spread evenly over the layers, 10% kept spare). The built-in
+     * runner's bundled llama.cpp is CPU-only, so auto means 0 there. Says which it is, once per load.
+     */
+    private int gpuLayers(Path gguf) {
+        if (settings.gpuLayers() != LlamaCppSettings.AUTO_GPU_LAYERS) {
+            log.info("[{}] offloading {} layers to the GPU, as configured", model.id(), settings.gpuLayers());
+            return settings.gpuLayers();
+        }
+        var gpus = dev.pixelsense.runtime.SystemInfo.detect().gpus();
+        if (gpus.isEmpty() || settings.runner().equals("builtin")) {
+            log.info("[{}] runs on the CPU only ({})", model.id(), gpus.isEmpty() ? "no GPU found"
+                    : "the built-in runner's llama.cpp is CPU-only; use runner: llama-server for the GPU");
+            return 0;
+        }
+        var gpu = gpus.getFirst();
+        try {
+            var info = dev.pixelsense.runtime.gguf.GgufReader.read(gguf);
+            long perLayer = Math.max(1, info.tensorDataSize() / Math.max(1, info.blockCount()));
+            int layers = (int) Math.min(info.blockCount() + 1, (long) (gpu.memoryFree() * 0.9) / perLayer);
+            log.info("[{}] offloading {} of {} layers to {} ({} free)", model.id(), layers, info.blockCount() + 1,
+                    gpu.name(), dev.pixelsense.config.ByteSizes.formatApprox(gpu.memoryFree()));
+            return layers;
+        } catch (RuntimeException e) {
+            log.info("[{}] cannot size GPU offload ({}); running on the CPU", model.id(), e.getMessage());
+            return 0;
+        }
     }
 
     @Override

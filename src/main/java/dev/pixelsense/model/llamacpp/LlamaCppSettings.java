@@ -15,7 +15,7 @@ import java.util.Set;
  *   runner: llama-server        # builtin (default without mmproj) or llama-server
  *   llama_server: /opt/llama/llama-server   # default: llama-server on PATH
  *   threads: 0                  # 0: llama.cpp's default
- *   gpu_layers: 0
+ *   gpu_layers: auto            # or a number; auto = as many as fit in a detected GPU's free memory
  *   load_timeout: 120s
  *   auto_pull: true             # pull store references on first use
  * </pre>
@@ -28,6 +28,16 @@ record LlamaCppSettings(String model, String mmproj, String runner, String llama
 
     static final Set<String> KEYS = Set.of("model", "mmproj", "runner", "llama_server", "threads", "gpu_layers",
             "load_timeout", "auto_pull");
+
+    /** Layers to offload: a number, or {@link #AUTO_GPU_LAYERS} for "as many as fit". */
+    static final int AUTO_GPU_LAYERS = -1;
+
+    private static int gpuLayers(ConfigNode m) {
+        if (!m.has("gpu_layers") || m.child("gpu_layers").asString().equals("auto")) {
+            return AUTO_GPU_LAYERS;
+        }
+        return m.integer("gpu_layers", 0, 0, 10_000);
+    }
 
     static LlamaCppSettings read(ConfigNode m) {
         String model = m.string("model", null);
@@ -48,7 +58,7 @@ record LlamaCppSettings(String model, String mmproj, String runner, String llama
             throw m.child("load_timeout").error("must be positive");
         }
         return new LlamaCppSettings(model, mmproj, runner, m.string("llama_server", "llama-server"),
-                m.integer("threads", 0, 0, 1024), m.integer("gpu_layers", 0, -1, 10_000), loadTimeout,
+                m.integer("threads", 0, 0, 1024), gpuLayers(m), loadTimeout,
                 m.bool("auto_pull", false));
     }
 }

@@ -19,7 +19,7 @@ final class RunnerCommands {
      *     it otherwise extracts to one shared /tmp path that concurrent starts would overwrite
      */
     static List<String> builtIn(String modelId, Path gguf, int port, int contextSize, int parallel,
-                                LlamaCppSettings s, Path natives) {
+                                LlamaCppSettings s, Path natives, int gpuLayers) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
@@ -27,7 +27,7 @@ final class RunnerCommands {
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.pixelsense.cli.Main", "runner", "--name", modelId, "--model", gguf.toString(),
                 "--port", Integer.toString(port), "--ctx-size", Integer.toString(contextSize),
-                "--parallel", Integer.toString(parallel), "--gpu-layers", Integer.toString(s.gpuLayers())));
+                "--parallel", Integer.toString(parallel), "--gpu-layers", Integer.toString(gpuLayers)));
         if (s.threads() > 0) {
             cmd.addAll(List.of("--threads", Integer.toString(s.threads())));
         }
@@ -35,13 +35,13 @@ final class RunnerCommands {
     }
 
     static List<String> llamaServer(Path gguf, Path mmproj, int port, int contextSize, int parallel,
-                                    LlamaCppSettings s) {
+                                    LlamaCppSettings s, int gpuLayers) {
         List<String> cmd = new ArrayList<>(List.of(s.llamaServer(), "-m", gguf.toString()));
         if (mmproj != null) {
             cmd.addAll(List.of("--mmproj", mmproj.toString()));
         }
         cmd.addAll(List.of("-c", Integer.toString(contextSize * parallel), "-np", Integer.toString(parallel),
-                "-ngl", Integer.toString(s.gpuLayers()), "--host", "127.0.0.1", "--port", Integer.toString(port)));
+                "-ngl", Integer.toString(gpuLayers), "--host", "127.0.0.1", "--port", Integer.toString(port)));
         if (s.threads() > 0) {
             cmd.addAll(List.of("-t", Integer.toString(s.threads())));
         }
