@@ -62,9 +62,7 @@ final class ChatCommand implements Callable<Integer> {
             }
             messages.add(ChatMessage.user(parts));
         }
-        ChatRequest base = ChatRequest.of(model, messages);
-        ChatRequest request = new ChatRequest(base.model(), base.messages(), maxTokens, null, temperature, null, null,
-                null, null, null, null, null, true, null, null, null, null, null, null, null);
+        ChatRequest request = ChatRequest.of(model, messages).withLimits(maxTokens, temperature).withStreaming(true);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Pixelsense px = Pixelsense.open(config.load(), System::getenv);
              ChatStream stream = px.stream(request)) {

@@ -171,9 +171,8 @@ public final class ModelManager implements AutoCloseable {
             Thread.ofVirtual().name("preload-" + e.id()).start(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    ChatRequest warmUp = new ChatRequest(e.id(), java.util.List.of(
-                            dev.pixelsense.openai.ChatMessage.user("Hi")), 1, null, null, null, null, null, null, null,
-                            null, null, false, null, null, null, null, null, null, null);
+                    ChatRequest warmUp = ChatRequest.of(e.id(), java.util.List.of(
+                            dev.pixelsense.openai.ChatMessage.user("Hi"))).withLimits(1, null);
                     chat(warmUp, new CallContext());
                     log.info("preloaded model '{}' in {} ms", e.id(), (System.nanoTime() - t0) / 1_000_000);
                 } catch (PixelsenseException ex) {

@@ -66,6 +66,13 @@ public record ChatRequest(
                 frequencyPenalty, user, keepAlive, logitBias);
     }
 
+    /** The same request with an output token limit ({@code max_tokens}) and a temperature; nulls leave them unset. */
+    public ChatRequest withLimits(Integer newMaxTokens, Double newTemperature) {
+        return new ChatRequest(model, messages, newMaxTokens, maxCompletionTokens, newTemperature, topP, stop, seed,
+                responseFormat, tools, toolChoice, parallelToolCalls, stream, streamOptions, n, presencePenalty,
+                frequencyPenalty, user, keepAlive, logitBias);
+    }
+
     public ChatRequest withMessages(List<ChatMessage> newMessages) {
         return new ChatRequest(model, newMessages, maxTokens, maxCompletionTokens, temperature, topP, stop, seed,
                 responseFormat, tools, toolChoice, parallelToolCalls, stream, streamOptions, n, presencePenalty,

@@ -106,6 +106,39 @@ class LocalModelLifecycleTest {
     }
 
     @Test
+    void should_load_list_and_unload_from_the_command_line() throws Exception {
+        try (TestServer server = server(Map.of(), "5m")) {
+            String url = server.baseUrl();
+            assertThat(cli("ps", "--url", url)).contains("No models loaded.");
+            assertThat(cli("load", "--url", url, "local-vl")).contains("loaded local-vl");
+            assertThat(cli("ps", "--url", url)).contains("local-vl").contains("llama-server").contains("UNLOADS AT");
+            assertThat(cli("unload", "--url", url, "local-vl")).contains("unloaded local-vl");
+            assertThat(loaded(server)).isZero();
+        }
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            assertThat(dev.pixelsense.cli.Main.run("ps", "--url", "http://127.0.0.1:9")).isEqualTo(1);
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(err.toString()).startsWith("pixelsense: no pixelsense server at http://127.0.0.1:9");
+    }
+
+    private static String cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(out, true));
+        try {
+            assertThat(dev.pixelsense.cli.Main.run(args)).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString();
+    }
+
+    @Test
     void should_survive_a_runner_killed_mid_stream_and_reload() throws Exception {
         try (TestServer server = server(Map.of("FAKE_LLAMA_TOKENS", "200", "FAKE_LLAMA_DELAY_MS", "20"), "5m")) {
             assertThat(RawHttp.post(server.port(), "/api/models/local-vl/load", "", Map.of()).status()).isEqualTo(200);
