@@ -10,7 +10,8 @@ import java.util.List;
  * <p>Points: see {@link Point} for the exact mapping of a point to the pixel it selects. A point
  * outside every monitor is refused ({@link dev.pixelsense.error.BadRequestException}), never
  * clamped. Every call returns after its events reached the window system (on X11: after an
- * {@code XSync}); whether an application has handled them yet only a later capture tells.
+ * {@code XSync}); when the application has handled them and the screen has settled,
+ * {@link Screen#waitUntilStable} tells.
  *
  * <p>Threading: an instance may be shared; calls are serialized, so a drag or a typed string is
  * never interleaved with another call's events. On X11 each instance owns its own Xlib connection

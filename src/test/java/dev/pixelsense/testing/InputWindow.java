@@ -28,9 +28,9 @@ import javax.swing.Timer;
  * every mouse and key event it receives as one JSON line on stdout (positions in desktop
  * coordinates), then READY once it is on screen. Commands on stdin, one per line:
  * {@code text} (prints the field's text), {@code clear}, {@code rect X Y W H RRGGBB} (fills a
- * rectangle, prints {@code drawn} once it is on screen), {@code animate MS} (moves a square for MS
- * milliseconds, then prints {@code animationStopped} with the wall-clock time of the last step),
- * {@code copy TEXT} (puts TEXT on the clipboard), {@code clipboard} (prints the clipboard's text).
+ * rectangle, prints {@code drawn} once it is on screen), {@code animate MS} (prints
+ * {@code animationStarted} at its first step, moves a square for MS milliseconds, then prints
+ * {@code animationStopped} with the wall-clock time of the last step), {@code copy TEXT} (puts TEXT on the clipboard), {@code clipboard} (prints the clipboard's text).
  */
 public final class InputWindow {
     public static final int BACKGROUND = 0x202830;
@@ -128,6 +128,9 @@ public final class InputWindow {
             }
             squareX = (step.incrementAndGet() * 7) % 1100;
             canvas.repaint();
+            if (step.get() == 1) {
+                print("{\"e\":\"animationStarted\"}");
+            }
         });
         timer.start();
     }
