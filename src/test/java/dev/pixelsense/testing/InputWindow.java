@@ -30,7 +30,8 @@ import javax.swing.Timer;
  * {@code text} (prints the field's text), {@code clear}, {@code rect X Y W H RRGGBB} (fills a
  * rectangle, prints {@code drawn} once it is on screen), {@code animate MS} (prints
  * {@code animationStarted} at its first step, moves a square for MS milliseconds, then prints
- * {@code animationStopped} with the wall-clock time of the last step), {@code copy TEXT} (puts TEXT on the clipboard), {@code clipboard} (prints the clipboard's text).
+ * {@code animationStopped} with the wall-clock time of the last step), {@code copy TEXT} (puts
+ * TEXT on the clipboard), {@code clipboard} (prints the clipboard's text).
  */
 public final class InputWindow {
     public static final int BACKGROUND = 0x202830;
