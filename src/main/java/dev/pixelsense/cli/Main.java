@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Self-hosted vision AI: sees the screen, understands it and acts on it.",
         subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, PullCommand.class, PsCommand.class,
             LifecycleCommands.Load.class, LifecycleCommands.Unload.class, MonitorsCommand.class, ScreenshotCommand.class,
+            ClickCommand.class, TypeCommand.class, KeyCommand.class, ScrollCommand.class, DragCommand.class,
             RunnerCommand.class, DoctorCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {

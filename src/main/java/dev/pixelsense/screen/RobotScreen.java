@@ -31,12 +31,17 @@ final class RobotScreen implements Screen {
     }
 
     static RobotScreen open() {
+        return new RobotScreen(robot());
+    }
+
+    /** A Robot, or an error saying why there cannot be one (shared with {@link RobotDevice}). */
+    static Robot robot() {
         if (GraphicsEnvironment.isHeadless()) {
             throw new UnavailableException("The JVM runs headless (java.awt.headless=true or no display), so"
-                    + " java.awt.Robot cannot capture; remove -Djava.awt.headless=true and run with a display");
+                    + " java.awt.Robot cannot work; remove -Djava.awt.headless=true and run with a display");
         }
         try {
-            return new RobotScreen(new Robot());
+            return new Robot();
         } catch (AWTException | SecurityException e) {
             throw new UnavailableException("java.awt.Robot is not available: " + e.getMessage(), e);
         }
@@ -50,6 +55,11 @@ final class RobotScreen implements Screen {
     @Override
     public synchronized List<Monitor> monitors() {
         checkOpen();
+        return awtMonitors();
+    }
+
+    /** The monitors as AWT sees them (shared with {@link RobotDevice}). */
+    static List<Monitor> awtMonitors() {
         GraphicsEnvironment ge = GraphicsEnvironment.getLocalGraphicsEnvironment();
         GraphicsDevice primary = ge.getDefaultScreenDevice();
         GraphicsDevice[] devices = ge.getScreenDevices();

@@ -1,6 +1,7 @@
 package dev.pixelsense.screen;
 
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -79,6 +80,27 @@ public interface Screen extends AutoCloseable {
         Frame frame = capture(target);
         return reader.apply(new FrameView(frame.width(), frame.height(), MemorySegment.ofArray(frame.pixels()),
                 frame.bounds()));
+    }
+
+    /**
+     * Captures {@code target} repeatedly until nothing in it has changed for {@code quiet}, or
+     * until {@code timeout}: what to call after an action instead of a fixed sleep. Each capture
+     * reuses an earlier frame's array; see {@link StableWait} for the pacing.
+     *
+     * @return whether it settled, how long it took, and the last frame
+     * @throws dev.pixelsense.error.BadRequestException when {@code timeout < quiet}
+     */
+    default Stability waitUntilStable(Target target, Duration quiet, Duration timeout) {
+        return waitUntilStable(target, quiet, timeout, 0);
+    }
+
+    /**
+     * As {@link #waitUntilStable(Target, Duration, Duration)}, counting a change only when more
+     * than {@code tolerance} of the pixels differ (e.g. {@code 0.0001} ignores a blinking caret on
+     * a 1080p monitor, 17 pixels of 2 million).
+     */
+    default Stability waitUntilStable(Target target, Duration quiet, Duration timeout, double tolerance) {
+        return StableWait.run(this, target, quiet, timeout, tolerance);
     }
 
     @Override

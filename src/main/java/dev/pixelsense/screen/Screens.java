@@ -19,19 +19,13 @@ final class Screens {
     private Screens() {}
 
     static Screen open(String display, Screen.Backend backend) {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        if (os.contains("mac") || os.contains("win")) {
+        if (isMacOrWindows()) {
             if (backend == Screen.Backend.X11_SHM) {
                 throw new UnavailableException("The x11-shm screen backend needs Linux with X11; use robot here");
             }
             return chosen(RobotScreen.open(), "");
         }
-        // the property lets an embedding application (or a test) pick a display without its own env
-        String env = System.getProperty("pixelsense.display", System.getenv("DISPLAY"));
-        String name = display != null && !display.isBlank() ? display : env;
-        if (name == null || name.isBlank()) {
-            throw noDisplay();
-        }
+        String name = displayName(display);
         if (backend != Screen.Backend.ROBOT) {
             try {
                 return chosen(X11ShmScreen.open(name), " on " + name);
@@ -44,12 +38,33 @@ final class Screens {
                         e.getMessage());
             }
         }
+        requireJvmDisplay(name, "screen");
+        return chosen(RobotScreen.open(), " on " + name);
+    }
+
+    static boolean isMacOrWindows() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        return os.contains("mac") || os.contains("win");
+    }
+
+    /** The X display to use: {@code display}, else the {@code pixelsense.display} property, else {@code $DISPLAY}. */
+    static String displayName(String display) {
+        // the property lets an embedding application (or a test) pick a display without its own env
+        String env = System.getProperty("pixelsense.display", System.getenv("DISPLAY"));
+        String name = display != null && !display.isBlank() ? display : env;
+        if (name == null || name.isBlank()) {
+            throw noDisplay();
+        }
+        return name;
+    }
+
+    /** Robot works on the display AWT opened, {@code $DISPLAY}, and no other. */
+    static void requireJvmDisplay(String name, String what) {
         String jvmDisplay = System.getenv("DISPLAY");
         if (!name.equals(jvmDisplay)) {
-            throw new UnavailableException("The robot screen backend captures the JVM's own DISPLAY (" + jvmDisplay
-                    + ") only; set DISPLAY=" + name + " before starting pixelsense");
+            throw new UnavailableException("The robot " + what + " backend works on the JVM's own DISPLAY ("
+                    + jvmDisplay + ") only; set DISPLAY=" + name + " before starting pixelsense");
         }
-        return chosen(RobotScreen.open(), " on " + name);
     }
 
     private static UnavailableException noDisplay() {

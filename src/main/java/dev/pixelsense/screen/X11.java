@@ -4,7 +4,9 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.pixelsense.error.UnavailableException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -14,6 +16,8 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,7 +137,8 @@ final class X11 {
         return x;
     }
 
-    private static SymbolLookup library(String name, String debianPackage) {
+    /** Loads a library, or fails naming the Debian package that has it. */
+    static SymbolLookup library(String name, String debianPackage) {
         return optionalLibrary(name).orElseThrow(() -> new IllegalStateException(
                 name + " is not installed; install it (Debian/Ubuntu: apt-get install " + debianPackage + ")"));
     }
@@ -146,9 +151,77 @@ final class X11 {
         }
     }
 
-    private static MethodHandle bind(SymbolLookup lookup, String name, MemoryLayout result, MemoryLayout... args) {
+    static MethodHandle bind(SymbolLookup lookup, String name, MemoryLayout result, MemoryLayout... args) {
         MemorySegment symbol = lookup.find(name).orElseThrow(() -> new IllegalStateException("no symbol " + name));
         return LINKER.downcallHandle(symbol, FunctionDescriptor.of(result, args));
+    }
+
+    /**
+     * Opens a connection to {@code displayName}.
+     *
+     * @throws UnavailableException saying what to check when the display cannot be opened
+     */
+    MemorySegment open(String displayName) {
+        MemorySegment display;
+        try (Arena temp = Arena.ofConfined()) {
+            display = (MemorySegment) openDisplay.invokeExact(temp.allocateFrom(displayName));
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
+        if (display.equals(MemorySegment.NULL)) {
+            throw new UnavailableException("Cannot open X display '" + displayName + "': is the X server running, and"
+                    + " may this user connect to it (XAUTHORITY, xhost)?");
+        }
+        return display;
+    }
+
+    /** The root window's size: the virtual desktop. */
+    Rect desktop(MemorySegment display) {
+        try {
+            int screen = (int) defaultScreen.invokeExact(display);
+            return new Rect(0, 0, (int) displayWidth.invokeExact(display, screen),
+                    (int) displayHeight.invokeExact(display, screen));
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
+    }
+
+    long root(MemorySegment display) {
+        try {
+            return (long) rootWindow.invokeExact(display, (int) defaultScreen.invokeExact(display));
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
+    }
+
+    /** The Xinerama heads, or the whole {@code desktop} as one monitor when Xinerama is off or missing. */
+    List<Monitor> monitors(MemorySegment display, Rect desktop) {
+        try {
+            if (xineramaIsActive.isEmpty() || (int) xineramaIsActive.get().invokeExact(display) == 0) {
+                return List.of(new Monitor(0, "screen-0", desktop, 1.0, true));
+            }
+            try (Arena temp = Arena.ofConfined()) {
+                MemorySegment count = temp.allocate(JAVA_INT);
+                MemorySegment infos = (MemorySegment) xineramaQueryScreens.get().invokeExact(display, count);
+                int n = count.get(JAVA_INT, 0);
+                if (infos.equals(MemorySegment.NULL) || n == 0) {
+                    return List.of(new Monitor(0, "screen-0", desktop, 1.0, true));
+                }
+                MemorySegment all = infos.reinterpret(n * XINERAMA_INFO_SIZE);
+                List<Monitor> monitors = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    long base = i * XINERAMA_INFO_SIZE;
+                    Rect bounds = new Rect(all.get(JAVA_SHORT, base + 4), all.get(JAVA_SHORT, base + 6),
+                            all.get(JAVA_SHORT, base + 8) & 0xFFFF, all.get(JAVA_SHORT, base + 10) & 0xFFFF);
+                    // Xinerama has no primary flag; its first screen is where X puts new windows
+                    monitors.add(new Monitor(i, "screen-" + all.get(JAVA_INT, base), bounds, 1.0, i == 0));
+                }
+                int ignored = (int) free.invokeExact(infos);
+                return List.copyOf(monitors);
+            }
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
     }
 
     /** Starts recording X errors raised on {@code display} (see the class comment). */

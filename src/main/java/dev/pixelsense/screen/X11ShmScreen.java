@@ -3,12 +3,10 @@ package dev.pixelsense.screen;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.pixelsense.error.UnavailableException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -35,14 +33,8 @@ final class X11ShmScreen implements Screen {
     private X11ShmScreen(String displayName, MemorySegment display) {
         this.displayName = displayName;
         this.display = display;
-        try {
-            int screen = (int) x.defaultScreen.invokeExact(display);
-            root = (long) x.rootWindow.invokeExact(display, screen);
-            desktop = new Rect(0, 0, (int) x.displayWidth.invokeExact(display, screen),
-                    (int) x.displayHeight.invokeExact(display, screen));
-        } catch (Throwable t) {
-            throw Screens.unexpected(t);
-        }
+        root = x.root(display);
+        desktop = x.desktop(display);
     }
 
     /**
@@ -53,17 +45,7 @@ final class X11ShmScreen implements Screen {
      *     display, a depth other than 24/32 bits): the caller falls back to Robot
      */
     static X11ShmScreen open(String displayName) {
-        X11 x = X11.get();
-        MemorySegment display;
-        try (Arena temp = Arena.ofConfined()) {
-            display = (MemorySegment) x.openDisplay.invokeExact(temp.allocateFrom(displayName));
-        } catch (Throwable t) {
-            throw Screens.unexpected(t);
-        }
-        if (display.equals(MemorySegment.NULL)) {
-            throw new UnavailableException("Cannot open X display '" + displayName + "': is the X server running, and"
-                    + " may this user connect to it (XAUTHORITY, xhost)?");
-        }
+        MemorySegment display = X11.get().open(displayName);
         X11ShmScreen screen = new X11ShmScreen(displayName, display);
         try {
             screen.attach();
@@ -134,32 +116,7 @@ final class X11ShmScreen implements Screen {
     @Override
     public synchronized List<Monitor> monitors() {
         checkOpen();
-        try {
-            if (x.xineramaIsActive.isEmpty() || (int) x.xineramaIsActive.get().invokeExact(display) == 0) {
-                return List.of(new Monitor(0, "screen-0", desktop, 1.0, true));
-            }
-            try (Arena temp = Arena.ofConfined()) {
-                MemorySegment count = temp.allocate(JAVA_INT);
-                MemorySegment infos = (MemorySegment) x.xineramaQueryScreens.get().invokeExact(display, count);
-                int n = count.get(JAVA_INT, 0);
-                if (infos.equals(MemorySegment.NULL) || n == 0) {
-                    return List.of(new Monitor(0, "screen-0", desktop, 1.0, true));
-                }
-                MemorySegment all = infos.reinterpret(n * X11.XINERAMA_INFO_SIZE);
-                List<Monitor> monitors = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    long base = i * X11.XINERAMA_INFO_SIZE;
-                    Rect bounds = new Rect(all.get(JAVA_SHORT, base + 4), all.get(JAVA_SHORT, base + 6),
-                            all.get(JAVA_SHORT, base + 8) & 0xFFFF, all.get(JAVA_SHORT, base + 10) & 0xFFFF);
-                    // Xinerama has no primary flag; its first screen is where X puts new windows
-                    monitors.add(new Monitor(i, "screen-" + all.get(JAVA_INT, base), bounds, 1.0, i == 0));
-                }
-                int ignored = (int) x.free.invokeExact(infos);
-                return List.copyOf(monitors);
-            }
-        } catch (Throwable t) {
-            throw Screens.unexpected(t);
-        }
+        return x.monitors(display, desktop);
     }
 
     @Override
