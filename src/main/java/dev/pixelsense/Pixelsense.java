@@ -139,6 +139,11 @@ public final class Pixelsense implements AutoCloseable {
                         + "'"));
     }
 
+    /** The on-device OCR behind read_text and find. */
+    public synchronized dev.pixelsense.vision.DescribeService.TextReader textReader() {
+        throw new dev.pixelsense.error.UnavailableException("on-device OCR is not built into this version yet");
+    }
+
     /** The model cache ({@code pixelsense pull}); created on first use. */
     public synchronized ModelStore store() {
         if (store == null) {
@@ -162,7 +167,7 @@ public final class Pixelsense implements AutoCloseable {
 
     /** Starts the HTTP API over this instance's models; close the server before this instance. */
     public ApiServer serve() {
-        ApiServer api = new ApiServer(config, models, metrics, this::store).start();
+        ApiServer api = new ApiServer(config, models, metrics, this::store, this::textReader).start();
         models.preload();
         return api;
     }

@@ -34,15 +34,20 @@ public final class ApiServer implements AutoCloseable {
      * @throws IllegalArgumentException if the bind address is not loopback and no API key is set
      */
     public ApiServer(PixelsenseConfig config, ModelManager models, Metrics metrics,
-                     java.util.function.Supplier<dev.pixelsense.store.ModelStore> store) {
+                     java.util.function.Supplier<dev.pixelsense.store.ModelStore> store,
+                     java.util.function.Supplier<dev.pixelsense.vision.DescribeService.TextReader> ocr) {
         this.server = config.server();
         Security.checkBind(server);
         Security security = new Security(server);
         HttpMetrics http = new HttpMetrics(metrics);
-        ChatHandler chat = new ChatHandler(models, new ImageGuard(server), server.maxBodyBytes());
+        ChatHandler chat = new ChatHandler(models, new ImageGuard(server), server.maxBodyBytes(),
+                new ScreenImages(screen::screen, config.vision()), config.vision().remoteScreen());
         ModelsHandler modelList = new ModelsHandler(models);
         PullHandler pull = new PullHandler(store);
         LocalModelsHandler local = new LocalModelsHandler(models);
+        DescribeHandler describe = new DescribeHandler(new dev.pixelsense.vision.DescribeService(models, config.vision(),
+                new dev.pixelsense.vision.ImagePipeline(server.maxImagePixels()), screen::screen, ocr),
+                config.vision().remoteScreen(), server.maxBodyBytes());
         this.app = Javalin.create(c -> {
             c.jetty.host = server.host();
             c.jetty.port = server.port();
@@ -70,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
             c.routes.post("/api/models/<id>/load", named("/api/models/{id}/load", local::load));
             c.routes.post("/api/models/<id>/unload", named("/api/models/{id}/unload", local::unload));
             c.routes.get("/api/monitors", named("/api/monitors", screen::monitors));
+            c.routes.post("/vision/describe", named("/vision/describe", describe::handle));
             c.routes.get("/health", named("/health",
                     ctx -> ctx.json(java.util.Map.of("status", "ok", "version", Version.get()))));
             c.routes.get("/ready", named("/ready", this::readiness));

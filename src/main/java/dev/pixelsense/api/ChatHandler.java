@@ -37,11 +37,15 @@ final class ChatHandler {
     private final ModelManager models;
     private final ImageGuard images;
     private final long maxBody;
+    private final ScreenImages screenImages;
+    private final boolean remoteScreen;
 
-    ChatHandler(ModelManager models, ImageGuard images, long maxBody) {
+    ChatHandler(ModelManager models, ImageGuard images, long maxBody, ScreenImages screenImages, boolean remoteScreen) {
         this.models = models;
         this.images = images;
         this.maxBody = maxBody;
+        this.screenImages = screenImages;
+        this.remoteScreen = remoteScreen;
     }
 
     void handle(Context ctx) throws IOException {
@@ -50,7 +54,10 @@ final class ChatHandler {
             throw new dev.pixelsense.error.BadRequestException("The request body must be a JSON object");
         }
         request.validate();
-        request = images.check(request);
+        request = images.check(request, (url, at) -> {
+            DescribeHandler.allowScreen(ctx, remoteScreen, "chat image " + url);
+            return screenImages.capture(url, at);
+        });
         CallContext call = new CallContext();
         try (AutoCloseable ignored = DisconnectWatch.start(ctx, call)) {
             if (request.streaming()) {

@@ -34,8 +34,21 @@ final class ImageGuard {
         this.fetcher = server.remoteImages().enabled() ? new RemoteImageFetcher(server.remoteImages()) : null;
     }
 
+    /** Turns a {@code screen://} URL into a data URL, checking the caller's permission first. */
+    @FunctionalInterface
+    interface ScreenSource {
+        String capture(String url, String at);
+    }
+
     /** The request with every image checked and remote ones inlined. */
     ChatRequest check(ChatRequest request) {
+        return check(request, (url, at) -> {
+            throw new BadRequestException("screen:// images are not available here", at, "invalid_image_url");
+        });
+    }
+
+    /** As {@link #check(ChatRequest)}, with {@code screen://} URLs captured through {@code screen}. */
+    ChatRequest check(ChatRequest request, ScreenSource screen) {
         if (!request.hasImages()) {
             return request;
         }
@@ -52,7 +65,8 @@ final class ImageGuard {
                 ContentPart p = parts.parts().get(j);
                 if (p instanceof ContentPart.ImagePart image) {
                     String at = "messages[" + i + "].content[" + j + "].image_url.url";
-                    String url = checked(image.url(), at);
+                    String url = ScreenImages.isScreenUrl(image.url()) ? screen.capture(image.url(), at)
+                            : checked(image.url(), at);
                     if (!url.equals(image.url())) {
                         changed = true;
                         p = new ContentPart.ImagePart(new ContentPart.ImageUrl(url, image.imageUrl().detail()));

@@ -52,7 +52,7 @@ final class ScreenHandler implements AutoCloseable {
         }
     }
 
-    private synchronized Screen screen() {
+    synchronized Screen screen() {
         if (closed) {
             throw new IllegalStateException("the server is stopping");
         }

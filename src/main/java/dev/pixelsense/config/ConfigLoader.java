@@ -37,7 +37,8 @@ public final class ConfigLoader {
     /** Used when no {@code --config} is given; a missing default file means built-in defaults. */
     public static final Path DEFAULT_PATH = Path.of(System.getProperty("user.home"), ".pixelsense", "config.yaml");
 
-    static final Set<String> TOP_KEYS = Set.of("server", "models", "store");
+    static final Set<String> TOP_KEYS = Set.of("server", "models", "store", "vision");
+    static final Set<String> VISION_KEYS = Set.of("model", "max_edge", "max_pixels", "patch_multiple", "remote_screen");
     static final Set<String> STORE_KEYS = Set.of("dir", "catalog");
     static final Set<String> SERVER_KEYS = Set.of("host", "port", "api_keys", "allowed_hosts", "cors_origins",
             "max_body_size", "max_image_pixels", "remote_images", "memory_budget");
@@ -115,7 +116,16 @@ public final class ConfigLoader {
         String dir = st.string("dir", null);
         StoreConfig store = new StoreConfig(dir == null ? StoreConfig.defaultDir(env) : Path.of(dir),
                 CatalogEntry.read(st.list("catalog")));
-        return new PixelsenseConfig(name, server, models, store);
+        ConfigNode v = top.object("vision");
+        v.allowOnly(VISION_KEYS);
+        VisionConfig vision = new VisionConfig(v.string("model", null), v.integer("max_edge", 1280, 64, 16384),
+                (long) v.number("max_pixels", 0.0, 0, 1e9).doubleValue(), v.integer("patch_multiple", 1, 1, 256),
+                v.bool("remote_screen", false));
+        if (vision.model() != null && models.stream().noneMatch(m -> m.id().equals(vision.model())
+                || m.aliases().contains(vision.model()))) {
+            throw v.child("model").error("unknown model '" + vision.model() + "'");
+        }
+        return new PixelsenseConfig(name, server, models, store, vision);
     }
 
     /** Reads a catalog file ({@code catalog:} with a list of entries), such as the built-in one. */

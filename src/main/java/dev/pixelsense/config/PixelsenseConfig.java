@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** The whole configuration: server settings and the declared models. Immutable. */
-public record PixelsenseConfig(String source, ServerConfig server, List<ModelConfig> models, StoreConfig store) {
+public record PixelsenseConfig(String source, ServerConfig server, List<ModelConfig> models, StoreConfig store,
+                               VisionConfig vision) {
 
     public PixelsenseConfig {
         models = List.copyOf(models);
@@ -12,7 +13,7 @@ public record PixelsenseConfig(String source, ServerConfig server, List<ModelCon
 
     public static PixelsenseConfig defaults() {
         return new PixelsenseConfig("<built-in defaults>", ServerConfig.defaults(), List.of(),
-                new StoreConfig(StoreConfig.defaultDir(System::getenv), List.of()));
+                new StoreConfig(StoreConfig.defaultDir(System::getenv), List.of()), VisionConfig.DEFAULT);
     }
 
     public Optional<ModelConfig> model(String id) {
@@ -20,6 +21,6 @@ public record PixelsenseConfig(String source, ServerConfig server, List<ModelCon
     }
 
     public PixelsenseConfig withServer(ServerConfig newServer) {
-        return new PixelsenseConfig(source, newServer, models, store);
+        return new PixelsenseConfig(source, newServer, models, store, vision);
     }
 }
