@@ -139,6 +139,23 @@ public final class Pixelsense implements AutoCloseable {
                         + "'"));
     }
 
+    private dev.pixelsense.screen.Screen screen;
+
+    /** The screen of this process's display, opened on first use. */
+    public synchronized dev.pixelsense.screen.Screen screen() {
+        if (screen == null) {
+            screen = dev.pixelsense.screen.Screen.open();
+        }
+        return screen;
+    }
+
+    /** Describes the screen or an image, or reads its text: what {@code POST /vision/describe} does. */
+    public dev.pixelsense.vision.DescribeResult describe(dev.pixelsense.vision.DescribeRequest request) {
+        return new dev.pixelsense.vision.DescribeService(models, config.vision(),
+                new dev.pixelsense.vision.ImagePipeline(config.server().maxImagePixels()), this::screen,
+                this::textReader).describe(request, new CallContext());
+    }
+
     /** The on-device OCR behind read_text and find. */
     public synchronized dev.pixelsense.vision.DescribeService.TextReader textReader() {
         throw new dev.pixelsense.error.UnavailableException("on-device OCR is not built into this version yet");
@@ -175,6 +192,9 @@ public final class Pixelsense implements AutoCloseable {
     @Override
     public synchronized void close() {
         models.close();
+        if (screen != null) {
+            screen.close();
+        }
         if (store != null) {
             store.close();
         }
