@@ -39,9 +39,7 @@ public final class ModelManager implements AutoCloseable {
     private final Map<String, ModelEntry> byName = new LinkedHashMap<>();
     private final ScheduledExecutorService timers;
     private final ModelMetrics metrics;
-    private final long budgetBytes;
-    private final String budgetText;
-    private final Object budgetLock = new Object();
+    private final Residency residency;
 
     public ModelManager(PixelsenseConfig config, Backends backends, Function<String, String> env, Metrics metrics) {
         this(config, backends, env, metrics, (ref, autoPull) -> java.nio.file.Path.of(ref));
@@ -66,24 +64,9 @@ public final class ModelManager implements AutoCloseable {
         }
         this.metrics = new ModelMetrics(metrics, byId::values);
         long available = dev.pixelsense.runtime.SystemInfo.detect().availableMemory();
-        this.budgetBytes = config.server().memoryBudget().resolve(available);
-        this.budgetText = config.server().memoryBudget().describe(available);
-        timers.scheduleWithFixedDelay(this::unloadExpired, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
-    /** Unloads idle local models past their keep-alive, off the timer thread (stopping a runner blocks). */
-    private void unloadExpired() {
-        for (ModelEntry e : byId.values()) {
-            if (e.expired()) {
-                Thread.ofVirtual().name("unload-" + e.id()).start(() -> {
-                    if (e.expired()) {
-                        log.info("model '{}' idle for {}; unloading", e.id(),
-                                dev.pixelsense.config.Durations.format(e.keepAlive()));
-                        e.unload();
-                    }
-                });
-            }
-        }
+        this.residency = new Residency(byId.values(), config.server().memoryBudget().resolve(available),
+                config.server().memoryBudget().describe(available));
+        timers.scheduleWithFixedDelay(residency::unloadExpired, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** The declared models, in config order. */
@@ -192,56 +175,10 @@ public final class ModelManager implements AutoCloseable {
     public void load(String name) {
         ModelEntry e = resolve(name);
         if (e.needsLoad()) {
-            makeRoom(e);
+            residency.makeRoom(e);
         }
         e.backend().warmUp();
         e.touched(null);
-    }
-
-    /**
-     * Before a local model loads: evicts least-recently-used idle local models until its memory
-     * estimate fits the budget next to the models still loaded.
-     *
-     * @throws UnavailableException with the numbers, when the model can never fit or when the
-     *     memory is held by models that are busy (retriable: a fallback may serve)
-     */
-    private void makeRoom(ModelEntry entry) {
-        dev.pixelsense.model.spi.MemoryEstimate need = entry.estimate();
-        if (need == null) {
-            return;
-        }
-        synchronized (budgetLock) {
-            if (need.total() > budgetBytes) {
-                throw new UnavailableException("model '" + entry.id() + "' needs about " + need.describe()
-                        + ", more than the memory budget of " + budgetText + "; lower defaults.context_size or "
-                        + "max_concurrency, use a smaller quantization, or raise server.memory_budget");
-            }
-            List<ModelEntry> loaded = new ArrayList<>();
-            long used = 0;
-            for (ModelEntry e : byId.values()) {
-                if (e != entry && e.localState().isPresent()) {
-                    loaded.add(e);
-                    used += e.estimate() == null ? 0 : e.estimate().total();
-                }
-            }
-            loaded.sort(java.util.Comparator.comparingLong(ModelEntry::lastUsedNanos));
-            for (ModelEntry victim : loaded) {
-                if (used + need.total() <= budgetBytes) {
-                    break;
-                }
-                if (victim.admission.running() == 0 && victim.admission.waiting() == 0) {
-                    log.info("unloading idle model '{}' to make room for '{}' ({} needed, budget {})", victim.id(),
-                            entry.id(), need.describe(), budgetText);
-                    victim.unload();
-                    used -= victim.estimate() == null ? 0 : victim.estimate().total();
-                }
-            }
-            if (used + need.total() > budgetBytes) {
-                throw new UnavailableException("model '" + entry.id() + "' needs about " + need.describe() + " but "
-                        + dev.pixelsense.config.ByteSizes.formatApprox(used) + " of the budget of " + budgetText
-                        + " is held by models that are busy; retry when they finish");
-            }
-        }
     }
 
     /** A loaded local model, for {@code /api/ps} and {@code pixelsense ps}. */
@@ -301,7 +238,7 @@ public final class ModelManager implements AutoCloseable {
             }
             try {
                 if (candidate.needsLoad()) {
-                    makeRoom(candidate);
+                    residency.makeRoom(candidate);
                 }
                 Served<T> served = attempt.on(candidate, candidate.prepare(request));
                 if (candidate != primary) {
