@@ -1,7 +1,5 @@
 package dev.pixelsense.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelsense.config.ByteSizes;
 import dev.pixelsense.error.NotFoundException;
 import dev.pixelsense.error.StorageException;
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Downloader {
     private static final Logger log = LoggerFactory.getLogger(Downloader.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BUFFER = 256 * 1024;
     private static final int MAX_REDIRECTS = 5;
 
@@ -116,29 +113,29 @@ final class Downloader {
     }
 
     private Result fetch(Target target, URI url, Path partial, Path meta, Progress progress) {
-        long have = resumable(partial, meta, url, target.sha256() != null);
+        long have = PartialFile.resumable(partial, meta, url, target.sha256() != null);
         MessageDigest digest = sha256();
         if (have > 0) {
-            have = rehash(partial, digest, have);
+            have = PartialFile.rehash(partial, digest);
         }
-        String validator = have > 0 ? readValidator(meta) : null;
+        String validator = have > 0 ? PartialFile.validator(meta) : null;
         HttpResponse<InputStream> response = open(url, have, validator, target);
         int status = response.statusCode();
         try (InputStream body = response.body()) {
             if (status == 416) {
-                deletePartial(partial, meta);
+                PartialFile.delete(partial, meta);
                 throw new Attempt(url + " answered 416 for a stale partial file; starting over", true);
             }
             if (status == 200 && have > 0) {
                 log.info("pull {}: {} sent the whole file (no range support or the file changed); starting over",
                         target.fileName(), url.getHost());
-                deletePartial(partial, meta);
+                PartialFile.delete(partial, meta);
                 have = 0;
                 digest.reset();
             } else if (status == 206) {
                 long start = rangeStart(response.headers().firstValue("content-range").orElse(""));
                 if (start != have) {
-                    deletePartial(partial, meta);
+                    PartialFile.delete(partial, meta);
                     throw new Attempt(url + " answered a range from " + start + ", asked " + have + "; starting over", true);
                 }
             } else if (status != 200) {
@@ -146,7 +143,7 @@ final class Downloader {
                 throw new Attempt(url + " answered " + status, retry);
             }
             if (have == 0) {
-                writeMeta(meta, url, response.headers().firstValue("etag").orElse(null),
+                PartialFile.writeMeta(meta, url, response.headers().firstValue("etag").orElse(null),
                         response.headers().firstValue("last-modified").orElse(null));
             }
             long remaining = response.headers().firstValueAsLong("content-length").orElse(-1);
@@ -206,7 +203,7 @@ final class Downloader {
     private Result finish(Target target, URI url, Path partial, Path meta, MessageDigest digest, long size) {
         String actual = HexFormat.of().formatHex(digest.digest());
         if (target.sha256() != null && !target.sha256().equals(actual)) {
-            deletePartial(partial, meta);
+            PartialFile.delete(partial, meta);
             throw new Attempt("sha256 mismatch for '" + target.fileName() + "' from " + url + ": expected "
                     + target.sha256() + ", got " + actual + "; the file was deleted", false);
         }
@@ -253,61 +250,6 @@ final class Downloader {
         throw new Attempt("too many redirects from " + url, false);
     }
 
-    /** Bytes of a usable partial, or 0 after discarding one that cannot be resumed. */
-    private long resumable(Path partial, Path meta, URI url, boolean hashKnown) {
-        try {
-            if (!Files.exists(partial)) {
-                return 0;
-            }
-            String previousUrl = Files.exists(meta) ? JSON.readTree(meta.toFile()).path("url").asText() : "";
-            if (!previousUrl.equals(url.toString()) && !hashKnown) {
-                deletePartial(partial, meta);
-                return 0;
-            }
-            return Files.size(partial);
-        } catch (IOException e) {
-            deletePartial(partial, meta);
-            return 0;
-        }
-    }
-
-    private static long rehash(Path partial, MessageDigest digest, long have) {
-        try (InputStream in = Files.newInputStream(partial)) {
-            byte[] buffer = new byte[BUFFER];
-            long n = 0;
-            for (int r = in.read(buffer); r > 0; r = in.read(buffer)) {
-                digest.update(buffer, 0, r);
-                n += r;
-            }
-            return n;
-        } catch (IOException e) {
-            digest.reset();
-            return 0;
-        }
-    }
-
-    private static String readValidator(Path meta) {
-        try {
-            var node = JSON.readTree(meta.toFile());
-            if (node.hasNonNull("etag") && !node.get("etag").asText().startsWith("W/")) {
-                return node.get("etag").asText();
-            }
-            return node.hasNonNull("last_modified") ? node.get("last_modified").asText() : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static void writeMeta(Path meta, URI url, String etag, String lastModified) {
-        ObjectNode node = JSON.createObjectNode().put("url", url.toString()).put("etag", etag)
-                .put("last_modified", lastModified);
-        try {
-            Files.writeString(meta, node.toString());
-        } catch (IOException e) {
-            throw new StorageException("cannot write " + meta + ": " + e.getMessage(), e);
-        }
-    }
-
     private void checkDisk(Path partial, long needed) {
         if (needed <= 0) {
             return;
@@ -329,15 +271,6 @@ final class Downloader {
             return settings.opener().open(partial);
         } catch (IOException e) {
             throw new StorageException("cannot write " + partial + ": " + e.getMessage(), e);
-        }
-    }
-
-    static void deletePartial(Path partial, Path meta) {
-        try {
-            Files.deleteIfExists(partial);
-            Files.deleteIfExists(meta);
-        } catch (IOException e) {
-            throw new StorageException("cannot delete " + partial + ": " + e.getMessage(), e);
         }
     }
 

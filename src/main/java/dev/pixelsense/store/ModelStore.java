@@ -166,7 +166,7 @@ public final class ModelStore implements AutoCloseable {
                 }
                 sha = HexFormat.of().formatHex(digest.digest());
                 if (job.target().sha256() != null && !job.target().sha256().equals(sha)) {
-                    Downloader.deletePartial(tmp, tmp);
+                    PartialFile.delete(tmp, tmp);
                     throw new UpstreamException("sha256 mismatch for '" + job.name() + "' in " + job.target().urls()
                             .getFirst() + ": expected " + job.target().sha256() + ", got " + sha + "; the file was deleted");
                 }
