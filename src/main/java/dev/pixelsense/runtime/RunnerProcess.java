@@ -36,12 +36,20 @@ public final class RunnerProcess implements AutoCloseable {
     private final Deque<String> lastLines = new ArrayDeque<>();
     private final long startedNanos = System.nanoTime();
     private volatile long readyNanos;
+    private volatile boolean stopping;
 
     private RunnerProcess(String modelId, Process process, int port) {
         this.modelId = modelId;
         this.process = process;
         this.port = port;
         Thread.ofVirtual().name("runner-log-" + modelId).start(this::pumpOutput);
+        // a crash is reported when it happens, not only when the next request finds the port closed
+        process.onExit().thenAccept(p -> {
+            if (!stopping) {
+                log.warn("[{}] runner (pid {}) exited unexpectedly with code {}; it restarts on the next request",
+                        modelId, p.pid(), p.exitValue());
+            }
+        });
     }
 
     /** A free loopback port for a runner to bind (another process may take it first; rare). */
@@ -189,6 +197,7 @@ public final class RunnerProcess implements AutoCloseable {
     /** SIGTERM, up to 5 s to exit, then SIGKILL. Idempotent. */
     @Override
     public void close() {
+        stopping = true;
         if (!process.isAlive()) {
             return;
         }

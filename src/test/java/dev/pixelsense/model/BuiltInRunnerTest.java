@@ -158,6 +158,29 @@ class BuiltInRunnerTest {
     }
 
     @Test
+    void should_chat_with_a_local_model_from_the_command_line() throws Exception {
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("cli.yaml"), """
+                models:
+                  - id: tiny-cli
+                    backend: llamacpp
+                    model: %s
+                    defaults: {context_size: 256}
+                """.formatted(dir.resolve("tiny.gguf")));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(out, true));
+        int code;
+        try {
+            code = dev.pixelsense.cli.Main.run("chat", "--config", config.toString(), "tiny-cli", "Hello",
+                    "--max-tokens", "6");
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(code).isZero();
+        assertThat(out.toString()).isNotBlank();
+    }
+
+    @Test
     void should_show_the_runner_in_ps_and_unload_it() throws Exception {
         client.chat().completions().create(ask("Hi").maxCompletionTokens(2L).build());
         RawHttp.Response ps = RawHttp.get(server.port(), "/api/ps", Map.of());
