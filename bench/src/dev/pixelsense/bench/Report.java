@@ -122,8 +122,13 @@ final class Report {
     }
 
     static Path write(Path dir, ZonedDateTime when, String markdown) throws IOException {
+        return write(dir, "gateway", when, markdown);
+    }
+
+    /** Writes {@code dir/NAME-yyyyMMdd-HHmmss.md}. */
+    static Path write(Path dir, String name, ZonedDateTime when, String markdown) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve("gateway-" + when.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".md");
+        Path file = dir.resolve(name + "-" + when.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".md");
         Files.writeString(file, markdown);
         return file;
     }
@@ -132,7 +137,7 @@ final class Report {
         return "| " + String.join(" | ", cells) + " |\n";
     }
 
-    private static String machine() {
+    static String machine() {
         String cpu = "unknown CPU";
         String memory = "unknown memory";
         try {
