@@ -50,8 +50,12 @@ final class ModelEntry {
 
     /** True when a loaded local model has been idle past its keep-alive. */
     synchronized boolean expired() {
-        return backend != null && backend.local().isPresent() && admission.running() == 0 && admission.waiting() == 0
+        return backend != null && backend.loadedLocally() && admission.running() == 0 && admission.waiting() == 0
                 && !keepAlive.isNegative() && System.nanoTime() - lastUsedNanos >= keepAlive.toNanos();
+    }
+
+    synchronized boolean loadedLocally() {
+        return backend != null && backend.loadedLocally();
     }
 
     synchronized java.util.Optional<ChatBackend.LocalState> localState() {
@@ -102,7 +106,7 @@ final class ModelEntry {
 
     /** True when a request would have to load this local model first (its runner is not up). */
     synchronized boolean needsLoad() {
-        return factory.local() && (backend == null || backend.local().isEmpty());
+        return factory.local() && (backend == null || !backend.loadedLocally());
     }
 
     /** Closes the backend; the next request creates it again. */

@@ -64,7 +64,7 @@ final class Residency {
             List<ModelEntry> loaded = new ArrayList<>();
             long used = 0;
             for (ModelEntry e : entries) {
-                if (e != entry && e.localState().isPresent()) {
+                if (e != entry && e.loadedLocally()) {
                     loaded.add(e);
                     used += e.estimate() == null ? 0 : e.estimate().total();
                 }

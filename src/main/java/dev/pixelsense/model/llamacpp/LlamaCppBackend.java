@@ -157,6 +157,11 @@ final class LlamaCppBackend implements ChatBackend {
     }
 
     @Override
+    public synchronized boolean loadedLocally() {
+        return runner != null && runner.alive();
+    }
+
+    @Override
     public synchronized Optional<LocalState> local() {
         if (runner == null || !runner.alive()) {
             return Optional.empty();

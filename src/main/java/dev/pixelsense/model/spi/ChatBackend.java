@@ -37,6 +37,11 @@ public interface ChatBackend extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** True while a local model is loaded; cheap (no /proc reads), for timers that run often. */
+    default boolean loadedLocally() {
+        return local().isPresent();
+    }
+
     /** Loads what the backend needs (starts its runner) without answering anything. */
     default void warmUp() {
     }
