@@ -161,6 +161,12 @@ public final class Pixelsense implements AutoCloseable {
         throw new dev.pixelsense.error.UnavailableException("on-device OCR is not built into this version yet");
     }
 
+    /** The built-in job types, running on this instance's models: {@code chat} and {@code noop}. */
+    public List<dev.pixelsense.jobs.JobHandler> jobHandlers() {
+        return List.of(new dev.pixelsense.jobs.ChatJob((request, context) -> models.chat(request, context).value()),
+                new dev.pixelsense.jobs.NoopJob());
+    }
+
     /** The model cache ({@code pixelsense pull}); created on first use. */
     public synchronized ModelStore store() {
         if (store == null) {

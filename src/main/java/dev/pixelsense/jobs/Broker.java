@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * Every transition into a terminal state is conditional on the job not being terminal already, so
  * whoever finishes first wins and any later finisher is told so.
  */
-sealed interface Broker extends JobQueue permits InProcessJobs {
+sealed interface Broker extends JobQueue permits InProcessJobs, RedisJobs {
 
     /** One delivery of a job to a consumer: the job id and the engine's handle for it. */
     record Delivery(String id, String handle) {}

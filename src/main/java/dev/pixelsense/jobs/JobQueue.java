@@ -1,5 +1,6 @@
 package dev.pixelsense.jobs;
 
+import java.net.URI;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -16,6 +17,14 @@ public sealed interface JobQueue extends AutoCloseable permits Broker {
 
     static JobQueue inProcess(JobSettings settings) {
         return new InProcessJobs(settings);
+    }
+
+    /**
+     * Connects to {@code redis://[:password@]host[:port][/db]} (Redis 6.2 or newer: XAUTOCLAIM);
+     * fails fast if Redis cannot be reached.
+     */
+    static JobQueue redis(URI uri, JobSettings settings) {
+        return new RedisJobs(uri, settings);
     }
 
     /**

@@ -43,6 +43,8 @@ public final class Worker implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService heartbeat;
     private final Map<String, Attempt> running = new ConcurrentHashMap<>();
+    /** Cancels that came before their job was registered as running here (id -> when), kept a minute. */
+    private final Map<String, Long> earlyCancels = new ConcurrentHashMap<>();
     private final JobQueue.Subscription cancels;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
@@ -61,12 +63,7 @@ public final class Worker implements AutoCloseable {
             t.setPriority(Thread.MAX_PRIORITY);
             return t;
         });
-        this.cancels = broker.onCancel(id -> {
-            Attempt a = running.get(id);
-            if (a != null) {
-                a.cancel();
-            }
-        });
+        this.cancels = broker.onCancel(this::cancelled);
         for (int i = 0; i < concurrency; i++) {
             Thread t = Thread.ofPlatform().name("pixelsense-worker-" + i).daemon(true).unstarted(this::loop);
             threads.add(t);
@@ -118,6 +115,9 @@ public final class Worker implements AutoCloseable {
         }
         Attempt attempt = new Attempt(job, Thread.currentThread());
         running.put(job.id(), attempt);
+        if (earlyCancels.remove(job.id()) != null) {
+            attempt.cancel();   // cancelled between start() and now
+        }
         long renewMillis = Math.max(100, broker.settings().lease().toMillis() / 3);
         ScheduledFuture<?> renewal = heartbeat.scheduleAtFixedRate(() -> renew(d, attempt), renewMillis, renewMillis,
                 TimeUnit.MILLISECONDS);
@@ -143,6 +143,21 @@ public final class Worker implements AutoCloseable {
             }
         } else {
             failed(d, job, failure);
+        }
+    }
+
+    private void cancelled(String id) {
+        Attempt a = running.get(id);
+        if (a != null) {
+            a.cancel();
+            return;
+        }
+        long now = System.nanoTime();
+        earlyCancels.values().removeIf(t -> now - t > TimeUnit.MINUTES.toNanos(1));
+        earlyCancels.put(id, now);
+        a = running.get(id);   // it may have been registered meanwhile
+        if (a != null && earlyCancels.remove(id) != null) {
+            a.cancel();
         }
     }
 
