@@ -10,8 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +28,12 @@ final class InProcessJobs implements Broker {
     private final JobSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
-    private final Map<String, Entry> jobs = new HashMap<>();
+    private final Map<String, InProcessJob> jobs = new HashMap<>();
     private final Map<String, String> idempotency = new HashMap<>();
     private final PriorityQueue<Ready> ready = new PriorityQueue<>(Comparator.comparingInt((Ready r) -> -r.priority)
             .thenComparingLong(r -> r.seq));
     private final Map<String, Lease> leases = new HashMap<>();
-    private final Map<String, List<Consumer<JobEvent>>> listeners = new ConcurrentHashMap<>();
-    private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
+    private final JobListeners listeners = new JobListeners();
     private final AtomicLong seq = new AtomicLong();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pixelsense-jobs-timer");
@@ -51,31 +48,6 @@ final class InProcessJobs implements Broker {
         timer.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
     }
 
-    private static final class Entry {
-        final String id;
-        final JobRequest request;
-        final Instant created = Instant.now();
-        JobState state = JobState.QUEUED;
-        double progress;
-        String message;
-        JsonNode result;
-        String error;
-        int attempts;
-        String worker;
-        Instant started;
-        Instant finished;
-
-        Entry(String id, JobRequest request) {
-            this.id = id;
-            this.request = request;
-        }
-
-        Job snapshot() {
-            return new Job(id, request.type(), state, progress, message, request.input(), request.model(),
-                    request.priority(), result, error, attempts, worker, created, started, finished);
-        }
-    }
-
     private record Ready(String id, int priority, long seq) {}
 
     private record Lease(String id, String consumer, long deadline) {}
@@ -88,7 +60,7 @@ final class InProcessJobs implements Broker {
             if (key != null && idempotency.containsKey(key) && jobs.containsKey(idempotency.get(key))) {
                 return jobs.get(idempotency.get(key)).snapshot();
             }
-            Entry e = new Entry(Ids.newJobId(), request);
+            InProcessJob e = new InProcessJob(Ids.newJobId(), request);
             jobs.put(e.id, e);
             if (key != null) {
                 idempotency.put(key, e.id);
@@ -100,7 +72,7 @@ final class InProcessJobs implements Broker {
         }
     }
 
-    private void enqueue(Entry e) {
+    private void enqueue(InProcessJob e) {
         ready.add(new Ready(e.id, e.request.priority(), seq.incrementAndGet()));
         available.signal();
     }
@@ -115,8 +87,8 @@ final class InProcessJobs implements Broker {
         }
     }
 
-    private Entry entry(String id) {
-        Entry e = jobs.get(id);
+    private InProcessJob entry(String id) {
+        InProcessJob e = jobs.get(id);
         if (e == null) {
             throw new NotFoundException("No job '" + id + "' (finished jobs are kept for "
                     + settings.resultTtl().toSeconds() + " s)", "id", "job_not_found");
@@ -129,8 +101,8 @@ final class InProcessJobs implements Broker {
         lock.lock();
         try {
             return jobs.values().stream().filter(e -> state == null || e.state.equals(state))
-                    .sorted(Comparator.comparing((Entry e) -> e.created).reversed()).limit(limit)
-                    .map(Entry::snapshot).toList();
+                    .sorted(Comparator.comparing((InProcessJob e) -> e.created).reversed()).limit(limit)
+                    .map(InProcessJob::snapshot).toList();
         } finally {
             lock.unlock();
         }
@@ -142,7 +114,7 @@ final class InProcessJobs implements Broker {
         boolean wasRunning;
         lock.lock();
         try {
-            Entry e = entry(id);
+            InProcessJob e = entry(id);
             if (e.state.terminal()) {
                 return e.snapshot();
             }
@@ -154,13 +126,13 @@ final class InProcessJobs implements Broker {
             lock.unlock();
         }
         if (wasRunning) {
-            cancelListeners.forEach(l -> l.accept(id));
+            listeners.cancelled(id);
         }
         emit(JobEvent.state(id, JobState.CANCELLED));
         return job;
     }
 
-    private void finish(Entry e, JobState state) {
+    private void finish(InProcessJob e, JobState state) {
         e.state = state;
         e.finished = Instant.now();
         if (state instanceof JobState.Succeeded) {
@@ -170,18 +142,11 @@ final class InProcessJobs implements Broker {
 
     @Override
     public Subscription subscribe(String id, Consumer<JobEvent> listener) {
-        listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(listener);
-        return () -> listeners.computeIfPresent(id, (k, list) -> {
-            list.remove(listener);
-            return list.isEmpty() ? null : list;
-        });
+        return listeners.subscribe(id, listener);
     }
 
     private void emit(JobEvent event) {
-        List<Consumer<JobEvent>> list = listeners.get(event.id());
-        if (list != null) {
-            list.forEach(l -> l.accept(event));
-        }
+        listeners.emit(event);
     }
 
     @Override
@@ -225,7 +190,7 @@ final class InProcessJobs implements Broker {
         Job job;
         lock.lock();
         try {
-            Entry e = jobs.get(delivery.id());
+            InProcessJob e = jobs.get(delivery.id());
             if (e == null || e.state.terminal() || !leases.containsKey(delivery.handle())) {
                 leases.remove(delivery.handle());
                 return null;
@@ -261,7 +226,7 @@ final class InProcessJobs implements Broker {
     public void progress(String id, double fraction, String message) {
         lock.lock();
         try {
-            Entry e = jobs.get(id);
+            InProcessJob e = jobs.get(id);
             if (e == null || e.state.terminal()) {
                 return;
             }
@@ -286,11 +251,11 @@ final class InProcessJobs implements Broker {
         });
     }
 
-    private boolean end(Delivery delivery, JobState state, Consumer<Entry> update) {
+    private boolean end(Delivery delivery, JobState state, Consumer<InProcessJob> update) {
         lock.lock();
         try {
             leases.remove(delivery.handle());
-            Entry e = jobs.get(delivery.id());
+            InProcessJob e = jobs.get(delivery.id());
             if (e == null || e.state.terminal()) {
                 return false;
             }
@@ -308,7 +273,7 @@ final class InProcessJobs implements Broker {
         lock.lock();
         try {
             leases.remove(delivery.handle());
-            Entry e = jobs.get(delivery.id());
+            InProcessJob e = jobs.get(delivery.id());
             if (e == null || e.state.terminal()) {
                 return false;
             }
@@ -321,7 +286,7 @@ final class InProcessJobs implements Broker {
         timer.schedule(() -> {
             lock.lock();
             try {
-                Entry e = jobs.get(delivery.id());
+                InProcessJob e = jobs.get(delivery.id());
                 if (e != null && e.state instanceof JobState.Queued) {
                     enqueue(e);
                 }
@@ -344,8 +309,7 @@ final class InProcessJobs implements Broker {
 
     @Override
     public Subscription onCancel(Consumer<String> listener) {
-        cancelListeners.add(listener);
-        return () -> cancelListeners.remove(listener);
+        return listeners.onCancel(listener);
     }
 
     @Override

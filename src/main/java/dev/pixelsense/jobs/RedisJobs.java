@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -37,8 +35,7 @@ final class RedisJobs implements Broker {
     private final String prefix;
     private final String stream;
     private final RedisSubscriber subscriber;
-    private final Map<String, List<Consumer<JobEvent>>> listeners = new ConcurrentHashMap<>();
-    private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
+    private final JobListeners listeners = new JobListeners();
     private volatile long lastPromote;
 
     RedisJobs(URI uri, JobSettings settings) {
@@ -187,32 +184,26 @@ final class RedisJobs implements Broker {
 
     private void message(String channel, String payload) {
         if (channel.endsWith("cancel")) {
-            cancelListeners.forEach(l -> l.accept(payload));
+            listeners.cancelled(payload);
             return;
         }
         JsonNode n = json(payload);
-        List<Consumer<JobEvent>> list = listeners.get(n.path("id").asText());
-        if (list != null) {
+        if (listeners.hasSubscribers(n.path("id").asText())) {
             JobEvent event = new JobEvent(n.path("id").asText(), n.path("kind").asText(),
                     JobState.parse(n.path("state").asText()), n.path("progress").asDouble(),
                     n.path("message").isNull() ? null : n.path("message").asText());
-            list.forEach(l -> l.accept(event));
+            listeners.emit(event);
         }
     }
 
     @Override
     public Subscription subscribe(String id, Consumer<JobEvent> listener) {
-        listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(listener);
-        return () -> listeners.computeIfPresent(id, (k, list) -> {
-            list.remove(listener);
-            return list.isEmpty() ? null : list;
-        });
+        return listeners.subscribe(id, listener);
     }
 
     @Override
     public Subscription onCancel(Consumer<String> listener) {
-        cancelListeners.add(listener);
-        return () -> cancelListeners.remove(listener);
+        return listeners.onCancel(listener);
     }
 
     @Override
