@@ -161,6 +161,12 @@ public final class Pixelsense implements AutoCloseable {
         throw new dev.pixelsense.error.UnavailableException("on-device OCR is not built into this version yet");
     }
 
+    /** The built-in job types, running on this instance's models: {@code chat} and {@code noop}. */
+    public List<dev.pixelsense.jobs.JobHandler> jobHandlers() {
+        return List.of(new dev.pixelsense.jobs.ChatJob((request, context) -> models.chat(request, context).value()),
+                new dev.pixelsense.jobs.NoopJob());
+    }
+
     /** The model cache ({@code pixelsense pull}); created on first use. */
     public synchronized ModelStore store() {
         if (store == null) {
@@ -182,15 +188,46 @@ public final class Pixelsense implements AutoCloseable {
         }
     }
 
+    private dev.pixelsense.jobs.JobQueue jobs;
+    private dev.pixelsense.jobs.Worker jobWorker;
+
+    /**
+     * The job queue: in-process with an embedded worker (two jobs at once) unless
+     * {@link #useRedisJobs} was called first. Created on first use.
+     */
+    public synchronized dev.pixelsense.jobs.JobQueue jobs() {
+        if (jobs == null) {
+            jobs = dev.pixelsense.jobs.JobQueue.inProcess(dev.pixelsense.jobs.JobSettings.defaults());
+            jobWorker = dev.pixelsense.jobs.Worker.start(jobs, jobHandlers(), 2);
+        }
+        return jobs;
+    }
+
+    /** Makes {@link #jobs()} the Redis queue at {@code uri}; jobs are then run by {@code pixelsense worker}s. */
+    public synchronized dev.pixelsense.jobs.JobQueue useRedisJobs(java.net.URI uri) {
+        if (jobs != null) {
+            throw new IllegalStateException("the job queue is already open (" + jobs.describe() + ")");
+        }
+        jobs = dev.pixelsense.jobs.JobQueue.redis(uri, dev.pixelsense.jobs.JobSettings.defaults());
+        org.slf4j.LoggerFactory.getLogger(Pixelsense.class).info("jobs: {}", jobs.describe());
+        return jobs;
+    }
+
     /** Starts the HTTP API over this instance's models; close the server before this instance. */
     public ApiServer serve() {
-        ApiServer api = new ApiServer(config, models, metrics, this::store, this::textReader).start();
+        ApiServer api = new ApiServer(config, models, metrics, this::store, this::textReader, jobs()).start();
         models.preload();
         return api;
     }
 
     @Override
     public synchronized void close() {
+        if (jobWorker != null) {
+            jobWorker.close();
+        }
+        if (jobs != null) {
+            jobs.close();
+        }
         models.close();
         if (screen != null) {
             screen.close();

@@ -35,7 +35,8 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(PixelsenseConfig config, ModelManager models, Metrics metrics,
                      java.util.function.Supplier<dev.pixelsense.store.ModelStore> store,
-                     java.util.function.Supplier<dev.pixelsense.vision.DescribeService.TextReader> ocr) {
+                     java.util.function.Supplier<dev.pixelsense.vision.DescribeService.TextReader> ocr,
+                     dev.pixelsense.jobs.JobQueue jobQueue) {
         this.server = config.server();
         Security.checkBind(server);
         Security security = new Security(server);
@@ -48,6 +49,7 @@ public final class ApiServer implements AutoCloseable {
         DescribeHandler describe = new DescribeHandler(new dev.pixelsense.vision.DescribeService(models, config.vision(),
                 new dev.pixelsense.vision.ImagePipeline(server.maxImagePixels()), screen::screen, ocr),
                 config.vision().remoteScreen(), server.maxBodyBytes());
+        JobsHandler jobs = new JobsHandler(jobQueue);
         this.app = Javalin.create(c -> {
             c.jetty.host = server.host();
             c.jetty.port = server.port();
@@ -76,6 +78,11 @@ public final class ApiServer implements AutoCloseable {
             c.routes.post("/api/models/<id>/unload", named("/api/models/{id}/unload", local::unload));
             c.routes.get("/api/monitors", named("/api/monitors", screen::monitors));
             c.routes.post("/vision/describe", named("/vision/describe", describe::handle));
+            c.routes.post("/v1/jobs", named("/v1/jobs", jobs::submit));
+            c.routes.get("/v1/jobs", named("/v1/jobs", jobs::list));
+            c.routes.get("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::get));
+            c.routes.delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel));
+            c.routes.get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events));
             c.routes.get("/health", named("/health",
                     ctx -> ctx.json(java.util.Map.of("status", "ok", "version", Version.get()))));
             c.routes.get("/ready", named("/ready", this::readiness));

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, PullCommand.class, PsCommand.class,
             LifecycleCommands.Load.class, LifecycleCommands.Unload.class, MonitorsCommand.class, ScreenshotCommand.class,
             ClickCommand.class, TypeCommand.class, KeyCommand.class, ScrollCommand.class, DragCommand.class,
-            DescribeCommand.class, RunnerCommand.class, DoctorCommand.class, VersionCommand.class,
+            DescribeCommand.class, WorkerCommand.class, RunnerCommand.class, DoctorCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_FAILED = 1;
@@ -33,7 +33,7 @@ public final class Main {
             boolean pull = args.length > 0 && args[0].equals("pull");
             System.setProperty("jdk.httpclient.bufsize", Integer.toString(pull ? 256 * 1024 : 64 * 1024));
         }
-        if (args.length == 0 || !args[0].equals("serve") && !args[0].equals("runner")) {
+        if (args.length == 0 || !args[0].equals("serve") && !args[0].equals("runner") && !args[0].equals("worker")) {
             // one-shot commands report failures themselves, in one line; the log would repeat them
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         }

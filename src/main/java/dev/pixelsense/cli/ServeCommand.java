@@ -29,6 +29,10 @@ final class ServeCommand implements Callable<Integer> {
             + "also read from $PIXELSENSE_API_KEY.")
     List<String> apiKeys = new ArrayList<>();
 
+    @Option(names = "--redis", paramLabel = "URL", description = "Queue jobs in this Redis "
+            + "(redis://[:password@]host[:port][/db]) for 'pixelsense worker' processes; default: in-process.")
+    java.net.URI redis;
+
     @Override
     public Integer call() throws InterruptedException {
         PixelsenseConfig cfg = config.load();
@@ -47,6 +51,9 @@ final class ServeCommand implements Callable<Integer> {
         Pixelsense px = Pixelsense.open(cfg, System::getenv);
         ApiServer api;
         try {
+            if (redis != null) {
+                px.useRedisJobs(redis);
+            }
             api = px.serve();
         } catch (RuntimeException e) {
             px.close();

@@ -1,0 +1,180 @@
+package dev.pixelsense.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pixelsense.error.BadRequestException;
+import dev.pixelsense.jobs.ChatJob;
+import dev.pixelsense.jobs.Job;
+import dev.pixelsense.jobs.JobEvent;
+import dev.pixelsense.jobs.JobQueue;
+import dev.pixelsense.jobs.JobRequest;
+import dev.pixelsense.jobs.JobState;
+import dev.pixelsense.openai.OpenAiJson;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The jobs API: {@code POST /v1/jobs} (202 + the job), {@code GET /v1/jobs/{id}},
+ * {@code GET /v1/jobs?status=&limit=}, {@code DELETE /v1/jobs/{id}} (cancel) and
+ * {@code GET /v1/jobs/{id}/events} (SSE: the current state, then progress and state events until a
+ * terminal one). A job's JSON: id, object "job", type, status, progress, message, model, priority,
+ * attempts, worker, result, error, created_at, started_at, finished_at (Unix seconds).
+ */
+final class JobsHandler {
+    /** The types the built-in workers run; anything else would only ever fail. */
+    static final Set<String> TYPES = Set.of("chat", "noop");
+    private static final int MAX_LIMIT = 1000;
+
+    private final JobQueue jobs;
+
+    JobsHandler(JobQueue jobs) {
+        this.jobs = jobs;
+    }
+
+    void submit(Context ctx) {
+        JsonNode body = OpenAiJson.read(ctx.bodyAsBytes(), JsonNode.class);   // size capped by Javalin (413)
+        if (!body.isObject()) {
+            throw new BadRequestException("The body must be a JSON object {type, input, ...}");
+        }
+        String type = text(body, "type");
+        if (type != null && !TYPES.contains(type)) {
+            throw new BadRequestException("Unknown job type '" + type + "': expected one of " + TYPES, "type");
+        }
+        JsonNode priority = body.path("priority");
+        if (!priority.isMissingNode() && !priority.isNull() && !priority.canConvertToInt()) {
+            throw new BadRequestException("'priority' must be an integer", "priority");
+        }
+        String key = text(body, "idempotency_key");
+        if (key == null) {
+            key = ctx.header("Idempotency-Key");
+        }
+        JobRequest request = new JobRequest(type, body.get("input"), text(body, "model"), priority.asInt(0), key);
+        if ("chat".equals(type)) {
+            ChatJob.request(request.input(), request.model());   // a bad body is a 400 now, not a failed job later
+        }
+        ctx.status(202).contentType("application/json").result(OpenAiJson.write(json(jobs.submit(request))));
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new BadRequestException("'" + field + "' must be a string", field);
+        }
+        return n.asText();
+    }
+
+    void get(Context ctx) {
+        ctx.contentType("application/json").result(OpenAiJson.write(json(jobs.get(ctx.pathParam("id")))));
+    }
+
+    void list(Context ctx) {
+        String status = ctx.queryParam("status");
+        int limit = 100;
+        String limitText = ctx.queryParam("limit");
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new BadRequestException("'limit' must be 1 to " + MAX_LIMIT, "limit");
+            }
+        }
+        ObjectNode root = OpenAiJson.MAPPER.createObjectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        jobs.list(status == null || status.isEmpty() ? null : JobState.parse(status), limit).forEach(j -> data.add(json(j)));
+        ctx.contentType("application/json").result(OpenAiJson.write(root));
+    }
+
+    void cancel(Context ctx) {
+        ctx.contentType("application/json").result(OpenAiJson.write(json(jobs.cancel(ctx.pathParam("id")))));
+    }
+
+    /**
+     * SSE until the job ends or the client leaves. Subscribes before reading the current state, so no
+     * event falls between; re-reads the job every 2 s as well, since pub/sub may drop an event.
+     */
+    void events(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        LinkedBlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
+        try (JobQueue.Subscription ignored = jobs.subscribe(id, events::add)) {
+            Job job = jobs.get(id);   // 404 before the stream starts
+            var res = ctx.res();
+            res.setStatus(200);
+            res.setContentType("text/event-stream");
+            res.setCharacterEncoding("UTF-8");
+            res.setHeader("Cache-Control", "no-cache");
+            res.setHeader("X-Accel-Buffering", "no");
+            OutputStream out = res.getOutputStream();
+            write(out, "state", json(job));
+            while (!job.state().terminal()) {
+                JobEvent event = events.poll(2, TimeUnit.SECONDS);
+                if (event == null) {
+                    Job now = jobs.get(id);
+                    if (!now.state().equals(job.state())) {
+                        write(out, "state", json(now));
+                    } else {
+                        out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    }
+                    job = now;
+                } else if (event.kind().equals(JobEvent.PROGRESS)) {
+                    ObjectNode p = OpenAiJson.MAPPER.createObjectNode().put("id", id).put("progress", event.progress())
+                            .put("message", event.message());
+                    write(out, "progress", p);
+                } else {
+                    job = jobs.get(id);
+                    write(out, "state", json(job));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client left: nothing to answer
+        }
+    }
+
+    private static void write(OutputStream out, String event, ObjectNode data) throws IOException {
+        out.write(("event: " + event + "\ndata: ").getBytes(StandardCharsets.UTF_8));
+        out.write(OpenAiJson.write(data));
+        out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    static ObjectNode json(Job job) {
+        ObjectNode n = OpenAiJson.MAPPER.createObjectNode();
+        n.put("id", job.id());
+        n.put("object", "job");
+        n.put("type", job.type());
+        n.put("status", job.state().name());
+        n.put("progress", job.progress());
+        n.put("message", job.message());
+        n.put("model", job.model());
+        n.put("priority", job.priority());
+        n.put("attempts", job.attempts());
+        n.put("worker", job.worker());
+        n.set("result", job.result());
+        n.put("error", job.error());
+        n.set("input", job.input());
+        n.set("created_at", seconds(job.createdAt()));
+        n.set("started_at", seconds(job.startedAt()));
+        n.set("finished_at", seconds(job.finishedAt()));
+        return n;
+    }
+
+    private static JsonNode seconds(Instant t) {
+        return t == null ? OpenAiJson.MAPPER.nullNode() : OpenAiJson.MAPPER.getNodeFactory().numberNode(t.getEpochSecond());
+    }
+}

@@ -1,0 +1,279 @@
+package dev.pixelsense.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pixelsense.openai.OpenAiJson;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jobs contract, run against every engine (subclasses). Leases of 1 s and backoff of 100 ms
+ * keep the reclaim and retry cases fast; every test has its own key prefix.
+ */
+abstract class JobQueueContract {
+    protected final JobSettings settings = JobSettings.defaults().withLease(Duration.ofSeconds(1))
+            .withRetries(3, Duration.ofMillis(100)).withPrefix("test-" + UUID.randomUUID() + ":");
+    protected JobQueue queue;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    /** A queue of the engine under test, with {@link #settings}. */
+    protected abstract JobQueue newQueue(JobSettings settings) throws Exception;
+
+    /** A worker that can be killed mid-job (for Redis: a worker process, SIGKILLed). */
+    protected abstract Doomed startDoomedWorker() throws Exception;
+
+    protected interface Doomed {
+        String name();
+
+        void kill() throws Exception;
+    }
+
+    @BeforeEach
+    void openQueue() throws Exception {
+        queue = newQueue(settings);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeables.reversed()) {
+            c.close();
+        }
+        queue.close();
+    }
+
+    protected Worker worker(int concurrency) {
+        Worker w = Worker.start(queue, List.of(new NoopJob()), concurrency);
+        closeables.add(w);
+        return w;
+    }
+
+    protected static JsonNode json(String text) {
+        try {
+            return OpenAiJson.MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    protected Job awaitState(String id, JobState state, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        Job job = queue.get(id);
+        while (!job.state().equals(state) && System.nanoTime() < deadline) {
+            sleep(20);
+            job = queue.get(id);
+        }
+        assertThat(job.state()).as("state of %s", job).isEqualTo(state);
+        return job;
+    }
+
+    protected static void await(Supplier<Boolean> condition, Duration within, String what) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            sleep(20);
+        }
+    }
+
+    protected static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void should_submit_get_and_list_jobs() {
+        // given a job submitted before any worker runs
+        Job submitted = queue.submit(new JobRequest("noop", json("{\"n\":1}"), "some-model", 5, null));
+        assertThat(submitted.state()).isEqualTo(JobState.QUEUED);
+        assertThat(submitted.id()).startsWith("job_");
+        assertThat(queue.list(JobState.QUEUED, 100)).extracting(Job::id).containsExactly(submitted.id());
+
+        // when a worker starts
+        worker(1);
+
+        // then it runs and its result can be read and listed
+        Job done = awaitState(submitted.id(), JobState.SUCCEEDED, Duration.ofSeconds(10));
+        assertThat(done.result().path("echo").path("n").asInt()).isEqualTo(1);
+        assertThat(done.attempts()).isEqualTo(1);
+        assertThat(done.model()).isEqualTo("some-model");
+        assertThat(done.priority()).isEqualTo(5);
+        assertThat(done.progress()).isEqualTo(1.0);
+        assertThat(done.createdAt()).isNotNull();
+        assertThat(done.startedAt()).isNotNull();
+        assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());
+        assertThat(queue.list(JobState.SUCCEEDED, 100)).extracting(Job::id).containsExactly(submitted.id());
+        assertThat(queue.list(JobState.QUEUED, 100)).isEmpty();
+        assertThat(queue.list(null, 100)).hasSize(1);
+    }
+
+    @Test
+    void should_say_not_found_for_an_unknown_job() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.get("job_000000000000000000000000"))
+                .isInstanceOf(dev.pixelsense.error.NotFoundException.class).hasMessageContaining("No job");
+    }
+
+    @Test
+    void should_send_progress_and_state_events() {
+        // given a subscriber on a three-step job
+        Job job = queue.submit(JobRequest.of("noop", json("{\"sleep_ms\":300,\"steps\":3}")));
+        List<JobEvent> events = new CopyOnWriteArrayList<>();
+        try (var ignored = queue.subscribe(job.id(), events::add)) {
+            // when it runs
+            worker(1);
+            awaitState(job.id(), JobState.SUCCEEDED, Duration.ofSeconds(10));
+            await(() -> events.stream().anyMatch(e -> e.state().terminal()), Duration.ofSeconds(5), "the last event");
+        }
+
+        // then the subscriber saw running, each step, and succeeded, in order
+        assertThat(events).extracting(JobEvent::kind, e -> e.state().name(), JobEvent::progress).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("state", "running", 0.0),
+                org.assertj.core.groups.Tuple.tuple("progress", "running", 1.0 / 3),
+                org.assertj.core.groups.Tuple.tuple("progress", "running", 2.0 / 3),
+                org.assertj.core.groups.Tuple.tuple("progress", "running", 1.0),
+                org.assertj.core.groups.Tuple.tuple("state", "succeeded", 1.0));
+        assertThat(events.get(2).message()).isEqualTo("step 2 of 3");
+    }
+
+    @Test
+    void should_cancel_a_queued_job() {
+        // given a queued job
+        Job job = queue.submit(JobRequest.of("noop", json("{}")));
+
+        // when it is cancelled before a worker runs
+        assertThat(queue.cancel(job.id()).state()).isEqualTo(JobState.CANCELLED);
+        worker(1);
+        Job later = queue.submit(JobRequest.of("noop", json("{}")));
+        awaitState(later.id(), JobState.SUCCEEDED, Duration.ofSeconds(10));
+
+        // then it never ran, and cancelling again changes nothing
+        Job cancelled = queue.get(job.id());
+        assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(cancelled.attempts()).isZero();
+        assertThat(queue.cancel(job.id()).state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void should_cancel_a_running_job_by_interrupting_it() {
+        // given a long job running on a one-slot worker
+        worker(1);
+        Job job = queue.submit(JobRequest.of("noop", json("{\"sleep_ms\":30000,\"steps\":300}")));
+        awaitState(job.id(), JobState.RUNNING, Duration.ofSeconds(10));
+
+        // when it is cancelled
+        long start = System.nanoTime();
+        assertThat(queue.cancel(job.id()).state()).isEqualTo(JobState.CANCELLED);
+
+        // then the slot is free again at once, and the job stays cancelled
+        Job next = queue.submit(JobRequest.of("noop", json("{}")));
+        awaitState(next.id(), JobState.SUCCEEDED, Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        Job cancelled = queue.get(job.id());
+        assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(cancelled.result()).isNull();
+        assertThat(cancelled.progress()).isLessThan(0.5);
+    }
+
+    @Test
+    void should_retry_a_poison_job_then_dead_letter_it() {
+        // given a job that fails on every attempt
+        worker(2);
+        Job job = queue.submit(JobRequest.of("noop", json("{\"fail\":true}")));
+
+        // when the worker has tried it
+        Job failed = awaitState(job.id(), JobState.FAILED, Duration.ofSeconds(10));
+
+        // then it was tried the maximum number of times, with backoff, and dead-lettered once
+        assertThat(failed.attempts()).isEqualTo(3);
+        assertThat(failed.error()).contains("asked to fail (attempt 3)");
+        assertThat(Duration.between(failed.createdAt(), failed.finishedAt())).isGreaterThanOrEqualTo(
+                Duration.ofMillis(250));   // 100 ms + 200 ms of backoff, less clock granularity
+        assertThat(((Broker) queue).deadLetterCount()).isEqualTo(1);
+    }
+
+    @Test
+    void should_make_one_job_for_a_repeated_idempotency_key() throws Exception {
+        // when ten clients submit with the same key at once
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 10; i++) {
+                pool.submit(() -> ids.add(queue.submit(JobRequest.of("noop", json("{}")).withIdempotencyKey("order-42"))
+                        .id()));
+            }
+        }
+
+        // then there is one job, and it runs once
+        assertThat(ids).hasSize(1);
+        assertThat(queue.list(null, 100)).hasSize(1);
+        worker(2);
+        Job done = awaitState(ids.iterator().next(), JobState.SUCCEEDED, Duration.ofSeconds(10));
+        assertThat(done.attempts()).isEqualTo(1);
+        assertThat(queue.submit(JobRequest.of("noop", json("{}")).withIdempotencyKey("order-42")).id())
+                .isEqualTo(done.id());
+    }
+
+    @Test
+    void should_keep_the_first_result_when_a_reclaimed_job_finishes_twice() throws Exception {
+        // given a job taken by A, whose lease then runs out, and taken over by B
+        Broker broker = (Broker) queue;
+        Job job = queue.submit(JobRequest.of("noop", json("{}")));
+        Broker.Delivery first = broker.take("A", Duration.ofSeconds(5));
+        assertThat(broker.start(first, "A")).isNotNull();
+        Broker.Delivery second = broker.take("B", Duration.ofSeconds(5));
+        assertThat(second).as("reclaimed after the 1 s lease").isNotNull();
+        assertThat(second.id()).isEqualTo(job.id());
+        assertThat(broker.start(second, "B").attempts()).isEqualTo(2);
+        assertThat(broker.renew(first, "A")).as("A lost its lease").isFalse();
+
+        // when both finish
+        ObjectNode fromB = OpenAiJson.MAPPER.createObjectNode().put("by", "B");
+        ObjectNode fromA = OpenAiJson.MAPPER.createObjectNode().put("by", "A");
+        boolean bWon = broker.succeed(second, fromB);
+        boolean aWon = broker.succeed(first, fromA);
+
+        // then exactly one result is kept
+        assertThat(bWon).isTrue();
+        assertThat(aWon).isFalse();
+        Job done = queue.get(job.id());
+        assertThat(done.result().path("by").asText()).isEqualTo("B");
+        assertThat(done.worker()).isEqualTo("B");
+        assertThat(broker.take("C", Duration.ofMillis(1500))).as("nothing left to deliver").isNull();
+    }
+
+    @Test
+    void should_complete_the_job_of_a_killed_worker_elsewhere_with_one_result() throws Exception {
+        // given a job running on a worker that is then killed
+        Job job = queue.submit(JobRequest.of("noop", json("{\"sleep_ms\":1500}")));
+        Doomed doomed = startDoomedWorker();
+        await(() -> queue.get(job.id()).state() instanceof JobState.Running, Duration.ofSeconds(30), "the job to start");
+        assertThat(queue.get(job.id()).worker()).isEqualTo(doomed.name());
+        doomed.kill();
+
+        // when another worker runs
+        Worker healthy = worker(1);
+
+        // then it reclaims the job once the lease ran out and completes it
+        Job done = awaitState(job.id(), JobState.SUCCEEDED, Duration.ofSeconds(15));
+        assertThat(done.worker()).isEqualTo(healthy.name());
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(done.result().path("attempt").asInt()).isEqualTo(2);
+        sleep(2000);   // the dead worker's attempt would have ended by now
+        assertThat(queue.get(job.id()).result()).isEqualTo(done.result());
+        assertThat(queue.list(null, 100)).hasSize(1);
+    }
+}
