@@ -7,14 +7,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.pixelsense.config.StoreConfig;
-import dev.pixelsense.store.ModelStore;
-import dev.pixelsense.store.StoredFile;
-import dev.pixelsense.testing.OcrModelFiles;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,20 +18,17 @@ import org.junit.jupiter.api.Test;
  * the tensor names, layouts and sizes the OCR code relies on.
  */
 class OnnxRuntimeLearningTest {
-    static List<StoredFile> files;
+    static OcrModels models;
 
     @BeforeAll
     static void models() throws Exception {
-        try (ModelStore store = new ModelStore(new StoreConfig(OcrModelFiles.pulledStore(), List.of()),
-                List.of(OcrModelFiles.builtIn()), Map.<String, String>of()::get)) {
-            files = store.find("ppocr-v4").orElseThrow();
-        }
+        models = OcrTestSupport.models();
     }
 
     @Test
     void should_load_the_detector_with_an_nchw_input_of_any_size_and_one_probability_map_out() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession det = env.createSession(files.get(0).path().toString(), new OrtSession.SessionOptions())) {
+        try (OrtSession det = env.createSession(models.detector().toString(), new OrtSession.SessionOptions())) {
             Map<String, NodeInfo> in = det.getInputInfo();
             Map<String, NodeInfo> out = det.getOutputInfo();
             System.out.println("det in " + in + " out " + out);
@@ -61,8 +52,8 @@ class OnnxRuntimeLearningTest {
     @Test
     void should_load_the_recognizer_whose_classes_are_blank_plus_the_keys_plus_a_space() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        long keys = Files.readAllLines(files.get(2).path()).size();
-        try (OrtSession rec = env.createSession(files.get(1).path().toString(), new OrtSession.SessionOptions())) {
+        long keys = Files.readAllLines(models.keys()).size();
+        try (OrtSession rec = env.createSession(models.recognizer().toString(), new OrtSession.SessionOptions())) {
             System.out.println("rec in " + rec.getInputInfo() + " out " + rec.getOutputInfo());
             assertThat(((TensorInfo) rec.getInputInfo().get("x").getInfo()).getShape()).containsExactly(-1, 3, 48, -1);
 
