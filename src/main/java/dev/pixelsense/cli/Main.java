@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pixelsense", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Self-hosted vision AI: sees the screen, understands it and acts on it.",
         subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, PullCommand.class, PsCommand.class,
-            LoadCommand.class, UnloadCommand.class, MonitorsCommand.class, ScreenshotCommand.class,
+            LoadCommand.class, UnloadCommand.class, MonitorsCommand.class, ScreenshotCommand.class, OcrCommand.class,
             RunnerCommand.class, DoctorCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
