@@ -6,12 +6,9 @@ import dev.pixelsense.openai.ChatChunk;
 import dev.pixelsense.openai.ChatMessage;
 import dev.pixelsense.openai.ChatRequest;
 import dev.pixelsense.openai.ContentPart;
-import dev.pixelsense.vision.ImageProbe;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -77,16 +74,7 @@ final class ChatCommand implements Callable<Integer> {
     }
 
     private static String dataUrl(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("image file not found: " + file);
-        }
-        ImageProbe.Header header = ImageProbe.probe(bytes, bytes.length);
-        if (header == null) {
-            throw new IllegalArgumentException(file + " is not a PNG, JPEG, WebP, GIF or BMP image");
-        }
-        return "data:" + header.mimeType() + ";base64," + Base64.getEncoder().encodeToString(bytes);
+        ImageFile image = ImageFile.read(file);
+        return "data:" + image.header().mimeType() + ";base64," + Base64.getEncoder().encodeToString(image.bytes());
     }
 }

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pixelsense.cli.Main;
+import dev.pixelsense.testing.Cli;
 import dev.pixelsense.testing.FakeFileServer;
 import dev.pixelsense.testing.RawHttp;
 import dev.pixelsense.testing.TestServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,32 +46,32 @@ class StoreSurfacesTest {
 
     @Test
     void should_pull_from_the_command_line_with_plain_progress_lines() throws Exception {
-        Captured c = run("pull", "--config", config(), files.url() + "/m.gguf#sha256=" + SHA);
+        Cli.Captured c = run("pull", "--config", config(), files.url() + "/m.gguf#sha256=" + SHA);
 
-        assertThat(c.code).as(c.err).isZero();
-        assertThat(c.out).contains("sha256:" + SHA).contains(dir.resolve("cache/blobs/sha256-" + SHA).toString());
-        assertThat(c.err).contains("resolving").contains("100% [####################]").contains("(verified)")
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("sha256:" + SHA).contains(dir.resolve("cache/blobs/sha256-" + SHA).toString());
+        assertThat(c.err()).contains("resolving").contains("100% [####################]").contains("(verified)")
                 .doesNotContain("\r");
 
-        Captured ls = run("models", "ls", "--config", config());
-        assertThat(ls.out).contains("PULLED").contains("m.gguf").contains(SHA.substring(0, 12));
+        Cli.Captured ls = run("models", "ls", "--config", config());
+        assertThat(ls.out()).contains("PULLED").contains("m.gguf").contains(SHA.substring(0, 12));
 
-        Captured rm = run("models", "rm", "--config", config(), files.url() + "/m.gguf#sha256=" + SHA);
-        assertThat(rm.code).isZero();
+        Cli.Captured rm = run("models", "rm", "--config", config(), files.url() + "/m.gguf#sha256=" + SHA);
+        assertThat(rm.code()).isZero();
         assertThat(Files.exists(dir.resolve("cache/blobs/sha256-" + SHA))).isFalse();
     }
 
     @Test
     void should_fail_a_pull_in_one_line() throws Exception {
-        Captured c = run("pull", "--config", config(), files.url() + "/missing.gguf");
-        assertThat(c.code).isEqualTo(1);
-        assertThat(c.err.lines().filter(l -> l.startsWith("pixelsense: "))).singleElement()
+        Cli.Captured c = run("pull", "--config", config(), files.url() + "/missing.gguf");
+        assertThat(c.code()).isEqualTo(1);
+        assertThat(c.err().lines().filter(l -> l.startsWith("pixelsense: "))).singleElement()
                 .satisfies(l -> assertThat(l).contains("404"));
-        assertThat(c.err).doesNotContain("\tat ");
+        assertThat(c.err()).doesNotContain("\tat ");
 
-        Captured bad = run("pull", "--config", config(), "Not A Ref!");
-        assertThat(bad.code).isNotZero();
-        assertThat(bad.err).contains("is not a model reference");
+        Cli.Captured bad = run("pull", "--config", config(), "Not A Ref!");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("is not a model reference");
     }
 
     @Test
@@ -114,22 +111,7 @@ class StoreSurfacesTest {
         }
     }
 
-    private record Captured(int code, String out, String err) {
-    }
-
-    private static synchronized Captured run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static Cli.Captured run(String... args) {
+        return Cli.run(args);
     }
 }

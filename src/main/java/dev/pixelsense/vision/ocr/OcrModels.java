@@ -1,0 +1,53 @@
+package dev.pixelsense.vision.ocr;
+
+import dev.pixelsense.error.UnavailableException;
+import dev.pixelsense.store.ModelStore;
+import dev.pixelsense.store.StoredFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where the PP-OCRv4 files are: the detection model, the recognition model and its character list.
+ * OCR never downloads anything; {@code pixelsense pull ppocr-v4} puts the files in the store.
+ */
+public record OcrModels(Path detector, Path recognizer, Path keys) {
+    /** The model store's catalog name of the files. */
+    public static final String CATALOG_NAME = "ppocr-v4";
+    public static final String DETECTOR_FILE = "ch_PP-OCRv4_det_infer.onnx";
+    public static final String RECOGNIZER_FILE = "ch_PP-OCRv4_rec_infer.onnx";
+    public static final String KEYS_FILE = "ppocr_keys_v1.txt";
+
+    /**
+     * The files pulled into a model store.
+     *
+     * @throws UnavailableException when {@code ppocr-v4} was not pulled, saying how to pull it
+     */
+    public static OcrModels fromStore(ModelStore store) {
+        List<StoredFile> files = store.find(CATALOG_NAME).orElseThrow(() -> new UnavailableException(
+                "the OCR models are not pulled yet: run 'pixelsense pull " + CATALOG_NAME + "'"));
+        return new OcrModels(file(files, DETECTOR_FILE), file(files, RECOGNIZER_FILE), file(files, KEYS_FILE));
+    }
+
+    /** The three files under their usual names in one directory (e.g. an unpacked npm package). */
+    public static OcrModels inDirectory(Path dir) {
+        return new OcrModels(dir.resolve(DETECTOR_FILE), dir.resolve(RECOGNIZER_FILE), dir.resolve(KEYS_FILE));
+    }
+
+    /** @throws UnavailableException naming the first file that is not a readable file */
+    public OcrModels requireReadable() {
+        for (Path p : List.of(detector, recognizer, keys)) {
+            if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                throw new UnavailableException("OCR model file not found: " + p + " (run 'pixelsense pull "
+                        + CATALOG_NAME + "', or 'pixelsense models prune' and pull again if the cache was changed)");
+            }
+        }
+        return this;
+    }
+
+    private static Path file(List<StoredFile> files, String name) {
+        return files.stream().filter(f -> f.name().equals(name)).findFirst().map(StoredFile::path)
+                .orElseThrow(() -> new UnavailableException("the pulled '" + CATALOG_NAME + "' has no " + name
+                        + ": run 'pixelsense models rm " + CATALOG_NAME + "' and 'pixelsense pull " + CATALOG_NAME + "'"));
+    }
+}

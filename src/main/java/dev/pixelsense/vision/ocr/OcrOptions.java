@@ -1,0 +1,73 @@
+package dev.pixelsense.vision.ocr;
+
+/**
+ * How OCR runs. Start from {@link #defaults()} and change what you need with the {@code with...}
+ * methods.
+ *
+ * @param maxSide         detection sees the image downscaled so its longer side is at most this
+ *                        (default 1920: a 1080p screen at full resolution, where 12 px text is still
+ *                        legible to the detector; PaddleOCR's 960 for photos loses small UI fonts)
+ * @param binaryThreshold probability above which a detection-map pixel is text (default 0.3)
+ * @param boxThreshold    mean probability a box needs to be kept (default 0.6)
+ * @param unclipRatio     how far a detected region is grown back to the text's size (default 1.5,
+ *                        PaddleOCR's value for this detector: the box then fits the glyphs within a
+ *                        few pixels; the recognizer reads a slightly larger crop, see
+ *                        {@code TextRecognizer})
+ * @param minBoxSize      boxes whose short side is smaller, in detection-map pixels, are dropped
+ *                        (default 3)
+ * @param maxCandidates   at most this many regions are examined (default 1000)
+ * @param batchSize       text lines recognized per inference call, grouped by width (default 1:
+ *                        on this project's 2-core AVX-512 machine a batch of 8 lines of 320 columns
+ *                        cost 60 ms of CPU per line against 40 ms one at a time)
+ * @param minConfidence   lines read with a lower mean character probability are dropped (default 0.5)
+ * @param threads         ONNX Runtime intra-op threads (default: the available processors)
+ */
+public record OcrOptions(int maxSide, float binaryThreshold, float boxThreshold, float unclipRatio, int minBoxSize,
+                         int maxCandidates, int batchSize, float minConfidence, int threads) {
+    public OcrOptions {
+        if (maxSide < 32 || maxSide > 8192) {
+            throw new IllegalArgumentException("OCR maxSide must be between 32 and 8192 pixels, got " + maxSide);
+        }
+        if (!(binaryThreshold > 0 && binaryThreshold < 1) || !(boxThreshold > 0 && boxThreshold < 1)) {
+            throw new IllegalArgumentException("OCR thresholds are probabilities between 0 and 1 (exclusive), got "
+                    + binaryThreshold + " and " + boxThreshold);
+        }
+        if (!(unclipRatio >= 0 && unclipRatio <= 5)) {
+            throw new IllegalArgumentException("OCR unclipRatio must be between 0 and 5, got " + unclipRatio);
+        }
+        if (minBoxSize < 1 || maxCandidates < 1 || batchSize < 1 || batchSize > 256) {
+            throw new IllegalArgumentException("OCR minBoxSize and maxCandidates must be at least 1 and batchSize "
+                    + "between 1 and 256, got " + minBoxSize + ", " + maxCandidates + ", " + batchSize);
+        }
+        if (!(minConfidence >= 0 && minConfidence < 1)) {
+            throw new IllegalArgumentException("OCR minConfidence must be between 0 (keep all) and 1, got " + minConfidence);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("OCR threads must be at least 1, got " + threads);
+        }
+    }
+
+    public static OcrOptions defaults() {
+        return new OcrOptions(1920, 0.3f, 0.6f, 1.5f, 3, 1000, 1, 0.5f, Runtime.getRuntime().availableProcessors());
+    }
+
+    public OcrOptions withMaxSide(int value) {
+        return new OcrOptions(value, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, batchSize,
+                minConfidence, threads);
+    }
+
+    public OcrOptions withBatchSize(int value) {
+        return new OcrOptions(maxSide, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, value,
+                minConfidence, threads);
+    }
+
+    public OcrOptions withThreads(int value) {
+        return new OcrOptions(maxSide, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, batchSize,
+                minConfidence, value);
+    }
+
+    public OcrOptions withUnclipRatio(float value) {
+        return new OcrOptions(maxSide, binaryThreshold, boxThreshold, value, minBoxSize, maxCandidates, batchSize,
+                minConfidence, threads);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.pixelsense.vision.ocr;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.pixelsense.error.UnavailableException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Ocr} with PP-OCRv4 on ONNX Runtime: two sessions created once, calls serialized by a fair
+ * lock (see the threading contract on {@link Ocr}).
+ */
+final class PpOcrV4 implements Ocr {
+    private static final Logger log = LoggerFactory.getLogger(PpOcrV4.class);
+
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final OrtSession detection;
+    private final OrtSession recognition;
+    private final TextDetector detector;
+    private final TextRecognizer recognizer;
+    private final OcrOptions options;
+    private boolean closed;
+
+    private PpOcrV4(OrtEnvironment env, OrtSession detection, OrtSession recognition, CtcDecoder decoder,
+                    OcrOptions options) {
+        this.detection = detection;
+        this.recognition = recognition;
+        this.options = options;
+        this.detector = new TextDetector(env, detection, options);
+        this.recognizer = new TextRecognizer(env, recognition, decoder, options);
+    }
+
+    static PpOcrV4 open(OcrModels models, OcrOptions options) {
+        models.requireReadable();
+        long start = System.nanoTime();
+        CtcDecoder decoder = CtcDecoder.load(models.keys());
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession det = session(env, models.detector(), options);
+        try {
+            PpOcrV4 ocr = new PpOcrV4(env, det, session(env, models.recognizer(), options), decoder, options);
+            log.info("OCR: PP-OCRv4 on ONNX Runtime {} (CPU, {} intra-op threads), loaded in {} ms", env.getVersion(),
+                    options.threads(), (System.nanoTime() - start) / 1_000_000);
+            return ocr;
+        } catch (RuntimeException e) {
+            closeQuietly(det);
+            throw e;
+        }
+    }
+
+    private static OrtSession session(OrtEnvironment env, Path model, OcrOptions options) {
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            so.setIntraOpNumThreads(options.threads());
+            so.setInterOpNumThreads(1);
+            // ONNX Runtime's pool spins between operators by default. On a machine shared with other
+            // work a spinning thread holds a core the thread it waits for needs: measured on 2 busy
+            // cores, recognition took 2-3x longer with spinning than without.
+            so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            return env.createSession(model.toString(), so);
+        } catch (OrtException e) {
+            throw new UnavailableException("cannot load the OCR model " + model + ": " + e.getMessage()
+                    + " (pull it again: 'pixelsense models rm " + OcrModels.CATALOG_NAME + "', then 'pixelsense pull "
+                    + OcrModels.CATALOG_NAME + "')", e);
+        }
+    }
+
+    @Override
+    public OcrResult recognize(int[] pixels, int width, int height) {
+        OcrImage image = new OcrImage(pixels, width, height);
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("this OCR instance is closed");
+            }
+            long start = System.nanoTime();
+            List<DbPostProcessor.Detected> boxes = detector.detect(image);
+            long detected = System.nanoTime();
+            List<TextRecognizer.Read> reads = recognizer.read(image, boxes.stream().map(DbPostProcessor.Detected::box)
+                    .toList());
+            List<OcrLine> lines = LineAssembler.lines(reads, options.minConfidence(), width, height);
+            long done = System.nanoTime();
+            return new OcrResult(width, height, lines, Duration.ofNanos(detected - start),
+                    Duration.ofNanos(done - detected));
+        } catch (OrtException e) {
+            throw new IllegalStateException("OCR inference failed on a " + width + "x" + height + " image: "
+                    + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                closeQuietly(detection);
+                closeQuietly(recognition);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            log.warn("closing an OCR session failed: {}", e.getMessage());
+        }
+    }
+}

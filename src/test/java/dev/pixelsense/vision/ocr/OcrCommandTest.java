@@ -1,0 +1,106 @@
+package dev.pixelsense.vision.ocr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pixelsense.testing.Cli;
+import dev.pixelsense.testing.OcrModelFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pixelsense ocr FILE [--json]} with the models pulled into the configured store. */
+class OcrCommandTest {
+    @TempDir
+    Path dir;
+
+    Path config(Path store) throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, "store:\n  dir: \"" + store.toAbsolutePath() + "\"\n");
+        return file;
+    }
+
+    Path screenshot() throws Exception {
+        TextScene scene = new TextScene(640, 200, TextScene.Theme.LIGHT);
+        scene.text("Save changes before closing?", "Dialog", 20, 20, 20, TextScene.Theme.LIGHT);
+        scene.text("Cancel", "Dialog", 16, 20, 80, TextScene.Theme.LIGHT);
+        scene.text("Apply", "Dialog", 16, 300, 80, TextScene.Theme.LIGHT);
+        Path png = dir.resolve("dialog.png");
+        ImageIO.write(scene.image(), "png", png.toFile());
+        return png;
+    }
+
+    @Test
+    void should_print_each_line_with_its_box_and_confidence() throws Exception {
+        Cli.Captured c = Cli.run("ocr", "-c", config(OcrModelFiles.pulledStore()).toString(), screenshot().toString());
+
+        assertThat(c.code()).as(c.err()).isZero();
+        List<String> lines = c.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.getFirst()).matches(" +\\d+, +\\d+, +\\d+, +\\d+  [01]\\.\\d\\d  Save changes before closing\\?");
+        assertThat(lines.get(1)).endsWith("  Cancel");
+        assertThat(lines.get(2)).endsWith("  Apply");
+        assertThat(c.err()).startsWith("3 lines in 640x200; detection ");
+    }
+
+    @Test
+    void should_print_json_with_corners_bounds_words_and_timing() throws Exception {
+        Cli.Captured c = Cli.run("ocr", "--json", "-c", config(OcrModelFiles.pulledStore()).toString(),
+                screenshot().toString());
+
+        assertThat(c.code()).as(c.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(c.out());
+        assertThat(json.path("width").asInt()).isEqualTo(640);
+        JsonNode first = json.path("lines").get(0);
+        assertThat(first.path("text").asText()).isEqualTo("Save changes before closing?");
+        assertThat(first.path("box")).hasSize(4);
+        assertThat(first.path("bounds").path("x").asInt()).isBetween(16, 24);
+        assertThat(first.path("words")).extracting(w -> w.path("text").asText())
+                .containsExactly("Save", "changes", "before", "closing?");
+        assertThat(json.path("timing_ms").path("recognition").asLong()).isPositive();
+    }
+
+    @Test
+    void should_read_models_from_a_directory_given() throws Exception {
+        Path own = Files.createDirectories(dir.resolve("models"));
+        OcrModels pulled = OcrTestSupport.models();
+        Files.copy(pulled.detector(), own.resolve(OcrModels.DETECTOR_FILE));
+        Files.copy(pulled.recognizer(), own.resolve(OcrModels.RECOGNIZER_FILE));
+        Files.copy(pulled.keys(), own.resolve(OcrModels.KEYS_FILE));
+
+        Cli.Captured c = Cli.run("ocr", "--models", own.toString(), "-c", config(dir.resolve("empty")).toString(),
+                screenshot().toString());
+
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("Save changes before closing?");
+    }
+
+    @Test
+    void should_say_in_one_line_to_pull_the_models_when_they_are_missing() throws Exception {
+        Cli.Captured c = Cli.run("ocr", "-c", config(dir.resolve("empty-store")).toString(), screenshot().toString());
+
+        assertThat(c.code()).isEqualTo(1);
+        assertThat(c.out()).isEmpty();
+        assertThat(c.err()).isEqualTo("pixelsense: the OCR models are not pulled yet: run 'pixelsense pull ppocr-v4'"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void should_exit_2_with_one_line_for_a_missing_file_or_one_that_is_not_an_image() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.png"), "not a picture");
+
+        Cli.Captured missing = Cli.run("ocr", dir.resolve("nope.png").toString());
+        Cli.Captured notImage = Cli.run("ocr", text.toString());
+
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("pixelsense: image file not found: " + dir.resolve("nope.png")
+                + System.lineSeparator());
+        assertThat(notImage.code()).isEqualTo(2);
+        assertThat(notImage.err().lines()).containsExactly("pixelsense: " + text
+                + " is not a PNG, JPEG, WebP, GIF or BMP image");
+    }
+}

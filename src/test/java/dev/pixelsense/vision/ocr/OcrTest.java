@@ -1,0 +1,141 @@
+package dev.pixelsense.vision.ocr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pixelsense.config.StoreConfig;
+import dev.pixelsense.error.UnavailableException;
+import dev.pixelsense.screen.Rect;
+import dev.pixelsense.store.ModelStore;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@link Ocr} contract on the real PP-OCRv4 models. */
+class OcrTest {
+    static Ocr ocr;
+
+    @BeforeAll
+    static void open() throws Exception {
+        ocr = Ocr.open(OcrTestSupport.models());
+    }
+
+    @AfterAll
+    static void close() {
+        ocr.close();
+    }
+
+    static BufferedImage drawn(int width, int height, int type, double degrees, String text, int size) {
+        BufferedImage image = new BufferedImage(width, height, type);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        if (type == BufferedImage.TYPE_INT_RGB) {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+        }
+        g.setColor(new Color(0x202020));
+        g.setFont(new Font("SansSerif", Font.PLAIN, size));
+        g.rotate(Math.toRadians(degrees), width / 2.0, height / 2.0);
+        int w = g.getFontMetrics().stringWidth(text);
+        g.drawString(text, (width - w) / 2, height / 2 + size / 3);
+        g.dispose();
+        return image;
+    }
+
+    @Test
+    void should_read_words_with_boxes_inside_their_line() {
+        OcrResult result = ocr.recognize(drawn(500, 80, BufferedImage.TYPE_INT_RGB, 0, "Open recent project", 24));
+
+        OcrLine line = result.lines().getFirst();
+        assertThat(result.text()).isEqualTo("Open recent project");
+        assertThat(line.confidence()).isGreaterThan(0.9f);
+        assertThat(line.words()).extracting(OcrWord::text).containsExactly("Open", "recent", "project");
+        Rect b = line.bounds();
+        int previousRight = b.x();
+        for (OcrWord w : line.words()) {
+            assertThat(w.bounds().x()).isGreaterThanOrEqualTo(previousRight - 3);
+            assertThat(w.bounds().right()).isLessThanOrEqualTo(b.right());
+            assertThat(w.bounds().y()).isEqualTo(b.y());
+            previousRight = w.bounds().right();
+        }
+        assertThat(result.width()).isEqualTo(500);
+        assertThat(result.detection()).isPositive();
+        assertThat(result.recognition()).isPositive();
+    }
+
+    @Test
+    void should_read_slanted_text_along_its_slant() {
+        OcrResult result = ocr.recognize(drawn(600, 200, BufferedImage.TYPE_INT_RGB, -8, "Network connection restored", 24));
+
+        assertThat(result.text()).isEqualTo("Network connection restored");
+        Quad box = result.lines().getFirst().box();
+        assertThat(box.topLeft().y() - box.topRight().y()).as("right end higher").isGreaterThan(20);
+    }
+
+    @Test
+    void should_read_text_running_top_to_bottom() {
+        OcrResult result = ocr.recognize(drawn(120, 500, BufferedImage.TYPE_INT_RGB, 90, "Quarterly revenue", 24));
+
+        assertThat(result.text()).isEqualTo("Quarterly revenue");
+        assertThat(result.lines().getFirst().bounds().height()).isGreaterThan(150);
+    }
+
+    @Test
+    void should_read_transparent_images_as_if_over_white() {
+        OcrResult result = ocr.recognize(drawn(400, 60, BufferedImage.TYPE_INT_ARGB, 0, "Export as PDF", 20));
+
+        assertThat(result.text()).isEqualTo("Export as PDF");
+    }
+
+    @Test
+    void should_find_nothing_in_blank_or_tiny_images() {
+        assertThat(ocr.recognize(new int[640 * 480], 640, 480).lines()).isEmpty();
+        assertThat(ocr.recognize(new int[] {0xFFFFFF}, 1, 1).lines()).isEmpty();
+        assertThatThrownBy(() -> ocr.recognize(new int[10], 5, 5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs 25 pixels");
+    }
+
+    @Test
+    void should_serve_concurrent_callers_one_at_a_time_with_the_same_answers() throws Exception {
+        BufferedImage image = drawn(500, 80, BufferedImage.TYPE_INT_RGB, 0, "Sort by date modified", 20);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> reads = pool.invokeAll(List.<Callable<String>>of(() -> ocr.recognize(image).text(),
+                    () -> ocr.recognize(image).text(), () -> ocr.recognize(image).text()));
+            for (Future<String> read : reads) {
+                assertThat(read.get()).isEqualTo("Sort by date modified");
+            }
+        }
+    }
+
+    @Test
+    void should_close_once_and_refuse_calls_afterwards() throws Exception {
+        Ocr own = Ocr.open(OcrTestSupport.models());
+        own.close();
+        own.close();
+
+        assertThatThrownBy(() -> own.recognize(new int[4], 2, 2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void should_say_how_to_get_the_models_when_they_are_not_pulled(@TempDir Path dir) {
+        try (ModelStore empty = new ModelStore(new StoreConfig(dir, List.of()), List.of(), Map.<String, String>of()::get)) {
+            assertThatThrownBy(() -> OcrModels.fromStore(empty)).isInstanceOf(UnavailableException.class)
+                    .hasMessage("the OCR models are not pulled yet: run 'pixelsense pull ppocr-v4'");
+        }
+        assertThatThrownBy(() -> Ocr.open(OcrModels.inDirectory(dir))).isInstanceOf(UnavailableException.class)
+                .hasMessageContaining("OCR model file not found: " + dir.resolve("ch_PP-OCRv4_det_infer.onnx"));
+    }
+}
