@@ -25,6 +25,7 @@ final class X11ShmScreen implements Screen {
     private final MemorySegment display;
     private final long root;
     private final Rect desktop;
+    private X11Monitors monitors;
     private MemorySegment shmInfo;
     private MemorySegment image;
     private MemorySegment pixels;
@@ -59,6 +60,7 @@ final class X11ShmScreen implements Screen {
     private void attach() {
         try {
             x.trapErrors(display);
+            monitors = X11Monitors.open(display, displayName); // after the trap: an X error must not exit
             if ((int) x.shmQueryExtension.invokeExact(display) == 0) {
                 throw new SharedMemoryUnavailable("the X server has no MIT-SHM extension");
             }
@@ -116,7 +118,7 @@ final class X11ShmScreen implements Screen {
     @Override
     public synchronized List<Monitor> monitors() {
         checkOpen();
-        return x.monitors(display, desktop);
+        return monitors.list();
     }
 
     @Override
