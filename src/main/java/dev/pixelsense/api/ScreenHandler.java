@@ -36,6 +36,7 @@ final class ScreenHandler implements AutoCloseable {
         node.put("height", m.bounds().height());
         node.put("scale", m.scale());
         node.put("primary", m.primary());
+        node.put("toolkit_scale", m.toolkitScale());
         return node;
     }
 

@@ -67,8 +67,9 @@ final class RobotScreen implements Screen {
         for (int i = 0; i < devices.length; i++) {
             GraphicsConfiguration gc = devices[i].getDefaultConfiguration();
             Rectangle b = gc.getBounds();
-            monitors.add(new Monitor(i, devices[i].getIDstring(), new Rect(b.x, b.y, b.width, b.height),
-                    gc.getDefaultTransform().getScaleX(), devices[i] == primary));
+            double scale = gc.getDefaultTransform().getScaleX();
+            monitors.add(new Monitor(i, devices[i].getIDstring(), new Rect(b.x, b.y, b.width, b.height), scale,
+                    devices[i] == primary, scale));
         }
         return List.copyOf(monitors);
     }

@@ -5,9 +5,10 @@ import dev.pixelsense.error.CancelledException;
 import java.time.Duration;
 
 /**
- * The capture loop behind {@link Screen#waitUntilStable}: two frames, each capture reusing the
- * older one's array, compared with {@link FrameDiff}; stable once no comparison saw a change for
- * the quiet period. A change is only seen at the next capture, so the quiet period is counted
+ * The capture loop behind {@link Screen#waitUntilStable}: one frame kept current with
+ * {@link Screen#captureChanges}, which counts the pixels each capture changed (on X11 it reads and
+ * compares only what the server redrew, so a still screen costs a round trip per capture); stable
+ * once no capture changed more than the tolerance for the quiet period. A change is only seen at the next capture, so the quiet period is counted
  * from the first capture that showed the last change (slightly longer than the true quiet time,
  * never shorter). Captures are paced at a fifth of the quiet period, between 10 and 100 ms, so a
  * wait costs a few percent of a core rather than one.
@@ -27,35 +28,25 @@ final class StableWait {
         }
         long pace = Math.clamp(quiet.toMillis() / 5, 10, 100);
         long start = System.nanoTime();
-        Frame previous = screen.capture(target);
-        Frame spare = null;
+        Frame frame = screen.captureChanges(target, null).frame();
         long lastChange = start;
         int captures = 1;
         while (true) {
             sleep(pace);
-            Frame current = screen.capture(target, spare);
+            FrameUpdate update = screen.captureChanges(target, frame);
+            frame = update.frame();
             captures++;
             long now = System.nanoTime();
-            if (changed(previous, current, tolerance)) {
+            if (update.changed() && update.changedFraction() > tolerance) {
                 lastChange = now;
             }
-            spare = previous;
-            previous = current;
             if (now - lastChange >= quiet.toNanos()) {
-                return new Stability(true, Duration.ofNanos(now - start), captures, current);
+                return new Stability(true, Duration.ofNanos(now - start), captures, frame);
             }
             if (now - start >= timeout.toNanos()) {
-                return new Stability(false, Duration.ofNanos(now - start), captures, current);
+                return new Stability(false, Duration.ofNanos(now - start), captures, frame);
             }
         }
-    }
-
-    private static boolean changed(Frame a, Frame b, double tolerance) {
-        if (a.width() != b.width() || a.height() != b.height()) {
-            return true;
-        }
-        FrameDiff diff = FrameDiff.between(a, b);
-        return diff.changed() && diff.changedFraction() > tolerance;
     }
 
     private static void sleep(long millis) {

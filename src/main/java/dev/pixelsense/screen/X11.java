@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.pixelsense.error.UnavailableException;
 import java.lang.foreign.Arena;
@@ -16,8 +15,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +68,8 @@ final class X11 {
     final MethodHandle defaultDepth;
     final MethodHandle sync;
     final MethodHandle free;
+    final MethodHandle getAtomName;
+    final MethodHandle resourceManagerString;
     final MethodHandle shmQueryExtension;
     final MethodHandle shmCreateImage;
     final MethodHandle shmAttach;
@@ -80,7 +79,7 @@ final class X11 {
     final MethodHandle shmat;
     final MethodHandle shmdt;
     final MethodHandle shmctl;
-    /** Empty when libXinerama is not installed: one monitor, the root window, is reported then. */
+    /** Empty when libXinerama is not installed (see {@link X11Monitors}). */
     final Optional<MethodHandle> xineramaIsActive;
     final Optional<MethodHandle> xineramaQueryScreens;
     private final MethodHandle setErrorHandler;
@@ -105,6 +104,10 @@ final class X11 {
         defaultDepth = bind(x11, "XDefaultDepth", JAVA_INT, ADDRESS, JAVA_INT);
         sync = bind(x11, "XSync", JAVA_INT, ADDRESS, JAVA_INT);
         free = bind(x11, "XFree", JAVA_INT, ADDRESS);
+        // char *XGetAtomName(Display*, Atom): the caller XFrees it
+        getAtomName = bind(x11, "XGetAtomName", ADDRESS, ADDRESS, JAVA_LONG);
+        // char *XResourceManagerString(Display*): the RESOURCE_MANAGER property as read at XOpenDisplay, owned by Xlib
+        resourceManagerString = bind(x11, "XResourceManagerString", ADDRESS, ADDRESS);
         setErrorHandler = bind(x11, "XSetErrorHandler", ADDRESS, ADDRESS);
         shmQueryExtension = bind(xext, "XShmQueryExtension", JAVA_INT, ADDRESS);
         shmCreateImage = bind(xext, "XShmCreateImage", ADDRESS,
@@ -152,8 +155,16 @@ final class X11 {
     }
 
     static MethodHandle bind(SymbolLookup lookup, String name, MemoryLayout result, MemoryLayout... args) {
-        MemorySegment symbol = lookup.find(name).orElseThrow(() -> new IllegalStateException("no symbol " + name));
-        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(result, args));
+        return LINKER.downcallHandle(symbol(lookup, name), FunctionDescriptor.of(result, args));
+    }
+
+    /** A function returning {@code void}. */
+    static MethodHandle bindVoid(SymbolLookup lookup, String name, MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(lookup, name), FunctionDescriptor.ofVoid(args));
+    }
+
+    private static MemorySegment symbol(SymbolLookup lookup, String name) {
+        return lookup.find(name).orElseThrow(() -> new IllegalStateException("no symbol " + name));
     }
 
     /**
@@ -189,36 +200,6 @@ final class X11 {
     long root(MemorySegment display) {
         try {
             return (long) rootWindow.invokeExact(display, (int) defaultScreen.invokeExact(display));
-        } catch (Throwable t) {
-            throw Screens.unexpected(t);
-        }
-    }
-
-    /** The Xinerama heads, or the whole {@code desktop} as one monitor when Xinerama is off or missing. */
-    List<Monitor> monitors(MemorySegment display, Rect desktop) {
-        try {
-            if (xineramaIsActive.isEmpty() || (int) xineramaIsActive.get().invokeExact(display) == 0) {
-                return List.of(new Monitor(0, "screen-0", desktop, 1.0, true));
-            }
-            try (Arena temp = Arena.ofConfined()) {
-                MemorySegment count = temp.allocate(JAVA_INT);
-                MemorySegment infos = (MemorySegment) xineramaQueryScreens.get().invokeExact(display, count);
-                int n = count.get(JAVA_INT, 0);
-                if (infos.equals(MemorySegment.NULL) || n == 0) {
-                    return List.of(new Monitor(0, "screen-0", desktop, 1.0, true));
-                }
-                MemorySegment all = infos.reinterpret(n * XINERAMA_INFO_SIZE);
-                List<Monitor> monitors = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    long base = i * XINERAMA_INFO_SIZE;
-                    Rect bounds = new Rect(all.get(JAVA_SHORT, base + 4), all.get(JAVA_SHORT, base + 6),
-                            all.get(JAVA_SHORT, base + 8) & 0xFFFF, all.get(JAVA_SHORT, base + 10) & 0xFFFF);
-                    // Xinerama has no primary flag; its first screen is where X puts new windows
-                    monitors.add(new Monitor(i, "screen-" + all.get(JAVA_INT, base), bounds, 1.0, i == 0));
-                }
-                int ignored = (int) free.invokeExact(infos);
-                return List.copyOf(monitors);
-            }
         } catch (Throwable t) {
             throw Screens.unexpected(t);
         }

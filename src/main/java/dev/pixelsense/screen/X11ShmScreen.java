@@ -7,8 +7,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.pixelsense.error.UnavailableException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Capture on X11 through MIT-SHM: the X server writes the pixels straight into a System V shared
@@ -19,15 +22,25 @@ import java.util.function.Function;
  * <p>Threading: calls are serialized on this object (one Xlib connection, one segment).
  */
 final class X11ShmScreen implements Screen {
+    private static final Logger log = LoggerFactory.getLogger(Screen.class);
+    /** Beyond this many redrawn rectangles, one read of their bounding box costs less than many round trips. */
+    private static final int MAX_READS = 16;
     private final X11 x = X11.get();
     private final Arena arena = Arena.ofShared();
     private final String displayName;
     private final MemorySegment display;
     private final long root;
     private final Rect desktop;
+    private X11Monitors monitors;
     private MemorySegment shmInfo;
     private MemorySegment image;
     private MemorySegment pixels;
+    private X11Damage damage;
+    private String damageProblem;
+    /** The frame captureChanges last returned: its array is current up to the damage not yet taken. */
+    private Frame tracked;
+    /** One row of a redrawn area, on its way from the segment into a frame. */
+    private final int[] row;
     private boolean closed;
 
     private X11ShmScreen(String displayName, MemorySegment display) {
@@ -35,6 +48,7 @@ final class X11ShmScreen implements Screen {
         this.display = display;
         root = x.root(display);
         desktop = x.desktop(display);
+        row = new int[desktop.width()];
     }
 
     /**
@@ -59,6 +73,7 @@ final class X11ShmScreen implements Screen {
     private void attach() {
         try {
             x.trapErrors(display);
+            monitors = X11Monitors.open(display, displayName); // after the trap: an X error must not exit
             if ((int) x.shmQueryExtension.invokeExact(display) == 0) {
                 throw new SharedMemoryUnavailable("the X server has no MIT-SHM extension");
             }
@@ -116,13 +131,16 @@ final class X11ShmScreen implements Screen {
     @Override
     public synchronized List<Monitor> monitors() {
         checkOpen();
-        return x.monitors(display, desktop);
+        return monitors.list();
     }
 
     @Override
     public synchronized Frame capture(Target target, Frame recycle) {
         Rect r = grab(target);
         int[] out = Screens.pixelArray(r, recycle);
+        if (tracked != null && out == tracked.pixels()) {
+            tracked = null; // overwritten: captureChanges must not trust it any more
+        }
         MemorySegment.copy(pixels, JAVA_INT, 0, out, 0, r.width() * r.height());
         return new Frame(r.width(), r.height(), out, r);
     }
@@ -133,10 +151,74 @@ final class X11ShmScreen implements Screen {
         return reader.apply(new FrameView(r.width(), r.height(), pixels.asSlice(0, (long) r.width() * r.height() * 4), r));
     }
 
-    /** Has the server write {@code target} to the start of the segment, rows packed. */
+    /**
+     * Reads only the rectangles DAMAGE reports redrawn into the tracked frame's array; everything
+     * the first time, for another frame or target, or without DAMAGE (see {@link Screen}).
+     */
+    @Override
+    public synchronized FrameUpdate captureChanges(Target target, Frame previous) {
+        checkOpen();
+        Rect r = Screens.resolve(target, desktop, this::monitors);
+        X11Damage damage = damage();
+        boolean known = damage != null && tracked != null && previous != null && previous.pixels() == tracked.pixels()
+                && tracked.bounds().equals(r);
+        tracked = null; // until this read succeeds: a failed one leaves the array part old, part new
+        if (!known) {
+            if (damage != null) {
+                damage.reset(); // before the read: whatever is drawn after it is reported next time
+            }
+            grab(r);
+            int[] out = Screens.pixelArray(r, previous);
+            Frame frame = new Frame(r.width(), r.height(), out, r);
+            long changed = FrameUpdate.comparable(previous, frame) // then out is previous's array
+                    ? PixelCopy.copyCounting(pixels, row, out, r.width(), new Rect(0, 0, r.width(), r.height()))
+                    : copy(out, r.width() * r.height());
+            tracked = damage != null ? frame : null;
+            return new FrameUpdate(frame, true, List.of(new Rect(0, 0, r.width(), r.height())), changed);
+        }
+        List<Rect> redrawn = damage.take(r);
+        if (redrawn.size() > MAX_READS) {
+            redrawn = List.of(redrawn.stream().reduce(Rect::union).orElseThrow());
+        }
+        long changed = 0;
+        List<Rect> fetched = new ArrayList<>(redrawn.size());
+        for (Rect d : redrawn) {
+            grab(d);
+            Rect inFrame = new Rect(d.x() - r.x(), d.y() - r.y(), d.width(), d.height());
+            changed += PixelCopy.copyCounting(pixels, row, previous.pixels(), r.width(), inFrame);
+            fetched.add(inFrame);
+        }
+        tracked = new Frame(r.width(), r.height(), previous.pixels(), r);
+        return new FrameUpdate(tracked, false, fetched, changed);
+    }
+
+    /** DAMAGE tracking, started on first use; null (said once in the log) when the server has none. */
+    private X11Damage damage() {
+        if (damage == null && damageProblem == null) {
+            try {
+                damage = X11Damage.open(display, root);
+            } catch (IllegalStateException e) {
+                damageProblem = e.getMessage();
+                log.info("Screen changes on {}: every capture reads all pixels ({})", displayName, damageProblem);
+            }
+        }
+        return damage;
+    }
+
+    private long copy(int[] out, int count) {
+        MemorySegment.copy(pixels, JAVA_INT, 0, out, 0, count);
+        return count;
+    }
+
     private Rect grab(Target target) {
         checkOpen();
         Rect r = Screens.resolve(target, desktop, this::monitors);
+        grab(r);
+        return r;
+    }
+
+    /** Has the server write {@code r} to the start of the segment, rows packed. */
+    private void grab(Rect r) {
         try {
             image.set(JAVA_INT, X11.XIMAGE_WIDTH, r.width());
             image.set(JAVA_INT, X11.XIMAGE_HEIGHT, r.height());
@@ -147,7 +229,6 @@ final class X11ShmScreen implements Screen {
                 throw new UnavailableException("XShmGetImage of " + r + " failed on " + displayName + " (X error "
                         + error + "); did the screen size change? Reopen the screen.");
             }
-            return r;
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
@@ -168,6 +249,9 @@ final class X11ShmScreen implements Screen {
         }
         closed = true;
         try {
+            if (damage != null) {
+                damage.close();
+            }
             if (shmInfo != null && shmInfo.get(JAVA_LONG, X11.SHM_SHMSEG) != 0L) {
                 int ignored = (int) x.shmDetach.invokeExact(display, shmInfo);
             }

@@ -23,6 +23,7 @@ final class XTestDevice implements InputDevice {
     private final long root;
     private final Rect desktop;
     private final X11Keyboard keyboard;
+    private final X11Monitors monitors;
     /** keycodes we hold down, so an explicit shift is not released by a character that needed one */
     private final Set<Integer> down = new HashSet<>();
     private boolean closed;
@@ -33,6 +34,7 @@ final class XTestDevice implements InputDevice {
         this.root = x.root(display);
         this.desktop = x.desktop(display);
         this.keyboard = new X11Keyboard(display);
+        this.monitors = X11Monitors.open(display, displayName);
     }
 
     /**
@@ -81,7 +83,7 @@ final class XTestDevice implements InputDevice {
 
     @Override
     public List<Monitor> monitors() {
-        return x.monitors(display, desktop);
+        return monitors.list();
     }
 
     @Override

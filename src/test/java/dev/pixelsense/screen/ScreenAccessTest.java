@@ -46,7 +46,7 @@ class ScreenAccessTest {
             assertThat(data).hasSize(2);
             assertThat(data.get(1).toString()).isEqualTo(
                     "{\"id\":1,\"name\":\"screen-1\",\"x\":0,\"y\":0,\"width\":1280,\"height\":1024,\"scale\":1.0,"
-                            + "\"primary\":false}");
+                            + "\"primary\":false,\"toolkit_scale\":1.0}");
         }
     }
 
@@ -70,8 +70,8 @@ class ScreenAccessTest {
         ChildJvm.Result result = ChildJvm.run(Map.of(), "dev.pixelsense.cli.Main", "monitors", "--display",
                 xvfb.display());
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).contains("0   screen-0           0       0   1920   1080   1.0 yes")
-                .contains("1   screen-1           0       0   1280   1024   1.0");
+        assertThat(result.output()).contains("0   screen-0           0       0   1920   1080   1.0 yes     1.0")
+                .contains("1   screen-1           0       0   1280   1024   1.0         1.0");
     }
 
     @Test

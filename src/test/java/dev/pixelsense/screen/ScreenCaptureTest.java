@@ -55,8 +55,8 @@ class ScreenCaptureTest {
         try (Screen screen = shm()) {
             assertThat(screen.backend()).isEqualTo("x11-shm");
             assertThat(screen.monitors()).containsExactly(
-                    new Monitor(0, "screen-0", new Rect(0, 0, 1920, 1080), 1.0, true),
-                    new Monitor(1, "screen-1", new Rect(0, 0, 1280, 1024), 1.0, false));
+                    new Monitor(0, "screen-0", new Rect(0, 0, 1920, 1080), 1.0, true, 1.0),
+                    new Monitor(1, "screen-1", new Rect(0, 0, 1280, 1024), 1.0, false, 1.0));
         }
     }
 
