@@ -156,9 +156,22 @@ public final class Pixelsense implements AutoCloseable {
                 this::textReader).describe(request, new CallContext());
     }
 
-    /** The on-device OCR behind read_text and find. */
+    private dev.pixelsense.vision.ocr.Ocr ocr;
+
+    /**
+     * The on-device OCR behind read_text and find: PP-OCRv4 from the model store ({@code pixelsense
+     * pull ppocr-v4}), opened on first use and kept.
+     */
     public synchronized dev.pixelsense.vision.DescribeService.TextReader textReader() {
-        throw new dev.pixelsense.error.UnavailableException("on-device OCR is not built into this version yet");
+        if (ocr == null) {
+            ocr = dev.pixelsense.vision.ocr.Ocr.open(dev.pixelsense.vision.ocr.OcrModels.fromStore(store()));
+        }
+        dev.pixelsense.vision.ocr.Ocr engine = ocr;
+        return image -> engine.recognize(image).lines().stream().map(line -> {
+            var b = line.bounds();
+            return new dev.pixelsense.vision.DescribeResult.TextLine(line.text(), line.confidence(), b.x(), b.y(),
+                    b.width(), b.height());
+        }).toList();
     }
 
     /** The built-in job types, running on this instance's models: {@code chat} and {@code noop}. */
