@@ -1,4 +1,5 @@
 import dev.pixelsense.screen.Frame;
+import dev.pixelsense.screen.FrameUpdate;
 import dev.pixelsense.screen.Screen;
 import dev.pixelsense.screen.Target;
 import dev.pixelsense.vision.ImageEncoder;
@@ -25,6 +26,7 @@ public class ScreenBench {
             row(size, "x11-shm capture (recycled int[])", shmFrames, () -> last[0] = shm.capture(all, last[0]), "");
             row(size, "x11-shm read in place (no copy)", shmFrames, () -> shm.read(all, v -> v.rgb(0, 0)), "");
             row(size, "robot capture", robotFrames, () -> robot.capture(all), "");
+            changes(shm, size, shmFrames);
             int[] bytes = {0};
             row(size, "x11-shm capture + downscale to 1280 + JPEG q0.85", Math.max(20, shmFrames / 5), () -> {
                 Frame f = shm.capture(all).scaledToMaxEdge(1280);
@@ -55,6 +57,56 @@ public class ScreenBench {
         }
     }
 
+    /**
+     * captureChanges in a loop while a window redraws an area of a given size before each frame
+     * (drawing not timed; Toolkit.sync makes sure the X server has done it before the capture).
+     * These are not full captures: only the redrawn area is read, and the note says so.
+     */
+    private static void changes(Screen shm, String size, int frames) {
+        String[] wh = size.split("x");
+        int w = Integer.parseInt(wh[0]);
+        int h = Integer.parseInt(wh[1]);
+        java.awt.Frame window = new java.awt.Frame();
+        window.setUndecorated(true);
+        window.setBounds(0, 0, w, h);
+        window.setVisible(true);
+        try {
+            java.awt.Robot idle = new java.awt.Robot();
+            idle.waitForIdle();
+            Thread.sleep(300);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        Target all = Target.desktop();
+        FrameUpdate[] last = {shm.captureChanges(all, null)};
+        Supplier<Object> refresh = () -> {
+            last[0] = shm.captureChanges(all, last[0].frame());
+            if (last[0].full()) {
+                throw new IllegalStateException("a full read in the changes loop: the bench would mislabel it");
+            }
+            return last[0];
+        };
+        row(size, "x11-shm captureChanges, nothing redrawn", frames, () -> {}, refresh,
+                () -> "partial: " + last[0].fetched().size() + " areas read");
+        int[] areas = {200, 100, 800, 600, w, h};
+        for (int i = 0; i < areas.length; i += 2) {
+            int aw = areas[i];
+            int ah = areas[i + 1];
+            int[] step = {0};
+            Runnable draw = () -> {
+                java.awt.Graphics g = window.getGraphics();
+                g.setColor((step[0]++ & 1) == 0 ? java.awt.Color.RED : java.awt.Color.BLUE);
+                g.fillRect((w - aw) / 2, (h - ah) / 2, aw, ah);
+                g.dispose();
+                java.awt.Toolkit.getDefaultToolkit().sync();
+            };
+            row(size, "x11-shm captureChanges, " + aw + "x" + ah + " redrawn per frame", frames, draw, refresh,
+                    () -> "partial: " + last[0].fetched().size() + " area(s) read, " + last[0].changedPixels()
+                            + " px changed");
+        }
+        window.dispose();
+    }
+
     private static BufferedImage synthetic(int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = img.createGraphics();
@@ -77,12 +129,20 @@ public class ScreenBench {
     }
 
     private static void row(String size, String what, int frames, Supplier<Object> op, Supplier<String> note) {
+        row(size, what, frames, () -> {}, op, note);
+    }
+
+    /** Times {@code op} only; {@code before} runs ahead of each call, untimed. */
+    private static void row(String size, String what, int frames, Runnable before, Supplier<Object> op,
+            Supplier<String> note) {
         int warmup = Math.max(5, frames / 5);
         for (int i = 0; i < warmup; i++) {
+            before.run();
             op.get();
         }
         long[] ns = new long[frames];
         for (int i = 0; i < frames; i++) {
+            before.run();
             long t0 = System.nanoTime();
             op.get();
             ns[i] = System.nanoTime() - t0;
