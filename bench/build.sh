@@ -1,4 +1,4 @@
-# Sourced by bench/run and bench/pull (ROOT set to the repository): finds a JDK 25 through
+# Sourced by bench/run, bench/pull and bench/ocr (ROOT set to the repository): finds a JDK 25 through
 # scripts/java-home.sh, builds target/pixelsense.jar if it is missing or older than the sources,
 # and compiles bench/src against it into target/bench-classes when either changed. Sets JAR and
 # CLASSES.
