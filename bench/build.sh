@@ -1,4 +1,4 @@
-# Sourced by bench/run, bench/pull and bench/llama (ROOT set to the repository): finds a JDK 25
+# Sourced by bench/run, bench/pull, bench/llama and bench/ocr (ROOT set to the repository): finds a JDK 25
 # through scripts/java-home.sh, builds target/pixelsense.jar if it is missing or older than the
 # sources, compiles the test fixture bench/src uses (src/test/.../testing/TinyGguf) if it is
 # missing or stale, and compiles bench/src against both into target/bench-classes when any

@@ -17,10 +17,11 @@ import java.awt.image.BufferedImage;
  * classifier: screen text is upright) on ONNX Runtime's CPU provider. Opening loads both models
  * once (a few hundred milliseconds); keep the instance and reuse it.
  *
- * <p><b>Threading:</b> thread-safe. One call already uses every core (ONNX Runtime's intra-op pool
- * has {@link OcrOptions#threads()} threads, the processor count by default), so calls are
- * serialized: concurrent callers wait their turn instead of fighting over the cores, which would
- * make every call slower. Calls block; they may run on virtual threads.
+ * <p><b>Threading:</b> thread-safe. One call already uses every core: detection runs on
+ * {@link OcrOptions#threads()} ONNX Runtime threads and recognition on a pool of as many workers
+ * (the processor count by default), so calls are serialized: concurrent callers wait their turn
+ * instead of fighting over the cores, which would make every call slower. Calls block; they may
+ * run on virtual threads.
  * {@link #close()} waits for a running call, frees the native sessions and is idempotent; calls
  * after it fail with {@link IllegalStateException}.
  */

@@ -20,10 +20,13 @@ package dev.pixelsense.vision.ocr;
  *                        on this project's 2-core AVX-512 machine a batch of 8 lines of 320 columns
  *                        cost 60 ms of CPU per line against 40 ms one at a time)
  * @param minConfidence   lines read with a lower mean character probability are dropped (default 0.5)
- * @param threads         ONNX Runtime intra-op threads (default: the available processors)
+ * @param cacheSize       readings of this many recent crops are kept, so unchanged lines are not
+ *                        recognized again on the next call (default 4096; 0 turns it off)
+ * @param threads         detection's ONNX Runtime threads and recognition's workers (default: the
+ *                        available processors)
  */
 public record OcrOptions(int maxSide, float binaryThreshold, float boxThreshold, float unclipRatio, int minBoxSize,
-                         int maxCandidates, int batchSize, float minConfidence, int threads) {
+                         int maxCandidates, int batchSize, float minConfidence, int cacheSize, int threads) {
     public OcrOptions {
         if (maxSide < 32 || maxSide > 8192) {
             throw new IllegalArgumentException("OCR maxSide must be between 32 and 8192 pixels, got " + maxSide);
@@ -42,32 +45,41 @@ public record OcrOptions(int maxSide, float binaryThreshold, float boxThreshold,
         if (!(minConfidence >= 0 && minConfidence < 1)) {
             throw new IllegalArgumentException("OCR minConfidence must be between 0 (keep all) and 1, got " + minConfidence);
         }
+        if (cacheSize < 0) {
+            throw new IllegalArgumentException("OCR cacheSize must be 0 (off) or more, got " + cacheSize);
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("OCR threads must be at least 1, got " + threads);
         }
     }
 
     public static OcrOptions defaults() {
-        return new OcrOptions(1920, 0.3f, 0.6f, 1.5f, 3, 1000, 1, 0.5f, Runtime.getRuntime().availableProcessors());
+        return new OcrOptions(1920, 0.3f, 0.6f, 1.5f, 3, 1000, 1, 0.5f, 4096,
+                Runtime.getRuntime().availableProcessors());
     }
 
     public OcrOptions withMaxSide(int value) {
         return new OcrOptions(value, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, batchSize,
-                minConfidence, threads);
+                minConfidence, cacheSize, threads);
     }
 
     public OcrOptions withBatchSize(int value) {
         return new OcrOptions(maxSide, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, value,
-                minConfidence, threads);
+                minConfidence, cacheSize, threads);
     }
 
     public OcrOptions withThreads(int value) {
         return new OcrOptions(maxSide, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, batchSize,
-                minConfidence, value);
+                minConfidence, cacheSize, value);
+    }
+
+    public OcrOptions withCacheSize(int value) {
+        return new OcrOptions(maxSide, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, batchSize,
+                minConfidence, value, threads);
     }
 
     public OcrOptions withUnclipRatio(float value) {
         return new OcrOptions(maxSide, binaryThreshold, boxThreshold, value, minBoxSize, maxCandidates, batchSize,
-                minConfidence, threads);
+                minConfidence, cacheSize, threads);
     }
 }

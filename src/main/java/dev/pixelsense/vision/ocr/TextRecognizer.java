@@ -4,12 +4,17 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.pixelsense.error.CancelledException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * PP-OCRv4 text recognition. Each box is read along its width: sampled straight from the image
@@ -17,12 +22,17 @@ import java.util.Map;
  * aspect ratio, normalized to [-1, 1] in BGR order. The crop is the box grown by a tenth of its
  * height on every side: read from the tight box the recognizer dropped the space between words in
  * 44 of 496 rendered UI lines, with the margin in 6 (about what growing the detector's region by
- * 2.0 instead of 1.5 gives). Crops are sorted by width and run in batches
+ * 2.0 instead of 1.5 gives). A larger margin makes the crop narrower and cheaper but the text
+ * smaller: over 2027 rendered words, margins of 0.1, 0.2 and 0.3 read 99.4%, 98.3% and 96.7% of
+ * them right, for 57, 43 and 38 s of CPU. Crops are sorted by width and run in batches
  * padded to the widest crop of the batch (zeros: the normalized mid-grey the model was trained
- * with), so little work goes to padding. The network emits one step per 8 input columns, decoded
- * with {@link CtcDecoder}. A box at least 1.5 times taller than wide is read both as it stands and
+ * with), so little work goes to padding; batches run on the caller's pool, widest first, so the
+ * workers finish together. The network emits one step per 8 input columns, decoded with
+ * {@link CtcDecoder}. A box at least 1.5 times taller than wide is read both as it stands and
  * turned a quarter (top-to-bottom text), and the more confident reading is kept.
- * Not thread-safe: the caller serializes.
+ * Crops seen in a recent call are not read again ({@link RecognitionCache}).
+ * One {@link #read} at a time (the caller serializes); its batches may run in parallel on the
+ * session, which ONNX Runtime allows.
  */
 final class TextRecognizer {
     static final int HEIGHT = 48;
@@ -44,18 +54,27 @@ final class TextRecognizer {
     private record Job(int index, RotatedBox box, RotatedBox crop, int width) {
     }
 
+    /** A job's reading, from the cache or the network. */
+    private record Done(Job job, Read read) {
+    }
+
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String input;
     private final CtcDecoder decoder;
     private final int batchSize;
+    private final ExecutorService pool;
+    private final RecognitionCache cache;
 
-    TextRecognizer(OrtEnvironment env, OrtSession session, CtcDecoder decoder, OcrOptions options) {
+    TextRecognizer(OrtEnvironment env, OrtSession session, CtcDecoder decoder, OcrOptions options,
+                   ExecutorService pool) {
         this.env = env;
         this.session = session;
         this.input = session.getInputNames().iterator().next();
         this.decoder = decoder;
         this.batchSize = options.batchSize();
+        this.pool = pool;
+        this.cache = new RecognitionCache(options.cacheSize());
     }
 
     /** One reading per box, in the order of {@code boxes}. */
@@ -68,16 +87,58 @@ final class TextRecognizer {
                 jobs.add(job(i, new RotatedBox(b.cx(), b.cy(), -b.uy(), b.ux(), b.height(), b.width())));
             }
         }
-        jobs.sort(Comparator.comparingInt(Job::width));
-        Read[] best = new Read[boxes.size()];
-        for (int start = 0; start < jobs.size(); start += batchSize) {
-            List<Job> batch = jobs.subList(start, Math.min(jobs.size(), start + batchSize));
-            List<Read> reads = run(image, batch);
-            for (int i = 0; i < batch.size(); i++) {
-                int index = batch.get(i).index();
-                if (best[index] == null || reads.get(i).confidence() > best[index].confidence()) {
-                    best[index] = reads.get(i);
+        List<Done> done = new ArrayList<>();
+        Map<Job, RecognitionCache.Key> keys = new HashMap<>();
+        if (cache.enabled()) {
+            List<Job> missed = new ArrayList<>();
+            for (Job job : jobs) {
+                RecognitionCache.Key key = RecognitionCache.key(image, job.crop(), job.width());
+                Read hit = cache.get(key);
+                if (hit == null) {
+                    keys.put(job, key);
+                    missed.add(job);
+                } else {
+                    done.add(new Done(job, new Read(hit.text(), hit.confidence(), job.box(), hit.glyphs())));
                 }
+            }
+            jobs = missed;
+        }
+        jobs.sort(Comparator.comparingInt(Job::width).reversed());
+        List<List<Job>> batches = new ArrayList<>();
+        for (int start = 0; start < jobs.size(); start += batchSize) {
+            batches.add(jobs.subList(start, Math.min(jobs.size(), start + batchSize)));
+        }
+        List<Future<List<Read>>> running = new ArrayList<>(batches.size());
+        for (List<Job> batch : batches) {
+            running.add(pool.submit(() -> run(image, batch)));
+        }
+        try {
+            for (int b = 0; b < batches.size(); b++) {
+                List<Read> reads = running.get(b).get();
+                for (int i = 0; i < reads.size(); i++) {
+                    Job job = batches.get(b).get(i);
+                    done.add(new Done(job, reads.get(i)));
+                    if (keys.containsKey(job)) {
+                        cache.put(keys.get(job), reads.get(i));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            running.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new CancelledException("OCR was interrupted");
+        } catch (ExecutionException e) {
+            running.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof OrtException ort) {
+                throw ort;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+        Read[] best = new Read[boxes.size()];
+        for (Done d : done) {
+            int index = d.job().index();
+            if (best[index] == null || d.read().confidence() > best[index].confidence()) {
+                best[index] = d.read();
             }
         }
         return Arrays.asList(best);
@@ -90,7 +151,8 @@ final class TextRecognizer {
     }
 
     private List<Read> run(OcrImage image, List<Job> batch) throws OrtException {
-        int width = (batch.getLast().width() + STEP - 1) / STEP * STEP;
+        int widest = batch.stream().mapToInt(Job::width).max().orElse(STEP);
+        int width = (widest + STEP - 1) / STEP * STEP;
         int n = batch.size();
         int plane = HEIGHT * width;
         float[] x = new float[n * 3 * plane];

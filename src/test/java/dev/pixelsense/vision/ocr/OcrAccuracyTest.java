@@ -20,7 +20,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of every line comes from its FontMetrics.
  */
 class OcrAccuracyTest {
-    static final int[] SIZES = {12, 14, 16, 20, 24, 32};
     static Ocr ocr;
     static final Map<String, Scene> scenes = new ConcurrentHashMap<>();
 
@@ -44,8 +43,7 @@ class OcrAccuracyTest {
 
     static Scene scene(String font, TextScene.Theme theme) {
         return scenes.computeIfAbsent(font + theme, k -> {
-            TextScene s = new TextScene(1280, 720, theme)
-                    .columns(0, 0, 1280, 720, 3, font, SIZES, theme, (font + theme).hashCode());
+            TextScene s = TextScene.columns(font, theme);
             return new Scene(s, ocr.recognize(s.image()));
         });
     }

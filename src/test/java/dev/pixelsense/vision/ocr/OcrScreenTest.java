@@ -15,10 +15,11 @@ class OcrScreenTest {
         TextScene scene = TextScene.screen1080();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Ocr ocr = Ocr.open(OcrTestSupport.models())) {
-            ocr.recognize(scene.image()); // warm-up: first runs allocate and tune
+            ocr.recognize(TextScene.columns("Dialog", TextScene.Theme.DARK).image()); // warm-up
             long cpu = os.getProcessCpuTime();
             OcrResult result = ocr.recognize(scene.image());
             cpu = os.getProcessCpuTime() - cpu;
+            OcrResult again = ocr.recognize(scene.image()); // every line from the recognition cache
 
             int words = 0, correct = 0;
             for (TextScene.Drawn d : scene.drawn()) {
@@ -26,11 +27,13 @@ class OcrScreenTest {
                 correct += WordAccuracy.correct(d.text(), OcrTestSupport.textOn(d, result));
             }
             System.out.printf("OCR 1920x1080 screen: %d lines, %d/%d words right (%.1f%%); detection %d ms, "
-                    + "recognition %d ms, process CPU %d ms, load average %.1f on %d cores%n", result.lines().size(),
-                    correct, words, 100.0 * correct / words, result.detection().toMillis(),
-                    result.recognition().toMillis(), cpu / 1_000_000, os.getSystemLoadAverage(),
-                    os.getAvailableProcessors());
+                    + "recognition %d ms, process CPU %d ms, load average %.1f on %d cores; the same screen again: "
+                    + "detection %d ms, recognition %d ms%n", result.lines().size(), correct, words,
+                    100.0 * correct / words, result.detection().toMillis(), result.recognition().toMillis(),
+                    cpu / 1_000_000, os.getSystemLoadAverage(), os.getAvailableProcessors(),
+                    again.detection().toMillis(), again.recognition().toMillis());
             assertThat((double) correct / words).isGreaterThanOrEqualTo(0.95);
+            assertThat(again.lines()).isEqualTo(result.lines());
         }
     }
 }

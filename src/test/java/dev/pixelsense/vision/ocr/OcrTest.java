@@ -120,6 +120,19 @@ class OcrTest {
     }
 
     @Test
+    void should_read_a_changed_line_again_and_take_unchanged_ones_from_the_cache() {
+        TextScene scene = new TextScene(700, 120, TextScene.Theme.LIGHT);
+        scene.text("Storage almost full", "Dialog", 20, 20, 20, TextScene.Theme.LIGHT);
+        scene.text("Battery 87% remaining", "Dialog", 20, 20, 70, TextScene.Theme.LIGHT);
+        assertThat(ocr.recognize(scene.image()).text()).isEqualTo("Storage almost full\nBattery 87% remaining");
+
+        scene.fill(20, 70, 400, 40, TextScene.Theme.LIGHT);
+        scene.text("Battery 86% remaining", "Dialog", 20, 20, 70, TextScene.Theme.LIGHT); // one digit differs
+
+        assertThat(ocr.recognize(scene.image()).text()).isEqualTo("Storage almost full\nBattery 86% remaining");
+    }
+
+    @Test
     void should_close_once_and_refuse_calls_afterwards() throws Exception {
         Ocr own = Ocr.open(OcrTestSupport.models());
         own.close();

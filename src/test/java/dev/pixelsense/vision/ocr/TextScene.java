@@ -122,6 +122,12 @@ final class TextScene {
         return this;
     }
 
+    /** 1280x720 of three columns of lines in one font, 12 to 32 px, phrases chosen by font and theme. */
+    static TextScene columns(String font, Theme theme) {
+        return new TextScene(1280, 720, theme).columns(0, 0, 1280, 720, 3, font, new int[] {12, 14, 16, 20, 24, 32},
+                theme, (font + theme).hashCode());
+    }
+
     /**
      * A 1920x1080 screen-like scene: a light sidebar (Dialog 14 px), a dark editor (Monospaced
      * 14-16 px), a light document (Serif 12-24 px) and a light panel (SansSerif 12-20 px) beside
