@@ -3,9 +3,9 @@ package dev.pixelsense.config;
 import java.util.List;
 import java.util.Optional;
 
-/** The whole configuration: server settings and the declared models. Immutable. */
+/** The whole configuration: server settings, the declared models and each capability's section. Immutable. */
 public record PixelsenseConfig(String source, ServerConfig server, List<ModelConfig> models, StoreConfig store,
-                               VisionConfig vision) {
+                               VisionConfig vision, AgentConfig agent) {
 
     public PixelsenseConfig {
         models = List.copyOf(models);
@@ -13,7 +13,7 @@ public record PixelsenseConfig(String source, ServerConfig server, List<ModelCon
 
     public static PixelsenseConfig defaults() {
         return new PixelsenseConfig("<built-in defaults>", ServerConfig.defaults(), List.of(),
-                new StoreConfig(StoreConfig.defaultDir(System::getenv), List.of()), VisionConfig.DEFAULT);
+                new StoreConfig(StoreConfig.defaultDir(System::getenv), List.of()), VisionConfig.DEFAULT, AgentConfig.defaults());
     }
 
     public Optional<ModelConfig> model(String id) {
@@ -21,6 +21,6 @@ public record PixelsenseConfig(String source, ServerConfig server, List<ModelCon
     }
 
     public PixelsenseConfig withServer(ServerConfig newServer) {
-        return new PixelsenseConfig(source, newServer, models, store, vision);
+        return new PixelsenseConfig(source, newServer, models, store, vision, agent);
     }
 }
