@@ -107,7 +107,8 @@ final class AgentCommand implements Callable<Integer> {
             case "action" -> out.printf("  %s -> %s%s%n", e.get("action"), e.get("result"),
                     e.get("settle_ms") == null ? "" : String.format(Locale.ROOT, "  (execute %s ms, settle %s ms)",
                             e.get("execute_ms"), e.get("settle_ms")));
-            case "end" -> out.printf("%s after %s steps (%.1f s): %s%n  report %s%n", e.get("status"), e.get("steps"),
+            case "end" -> out.printf("%s after %s %s (%.1f s): %s%n  report %s%n", e.get("status"), e.get("steps"),
+                    Integer.valueOf(1).equals(e.get("steps")) ? "step" : "steps",
                     ((Number) e.get("duration_ms")).doubleValue() / 1000, e.get("message"), e.get("report"));
             default -> {
             }

@@ -23,7 +23,7 @@ import java.util.Set;
  * @param settleReaction after an action, how long to wait for the screen to start changing before
  *                       calling it "no visible change" (default 500 ms)
  * @param settleQuiet    once it changed, the screen counts as settled when nothing changed for
- *                       this long (default 100 ms)
+ *                       this long (default 50 ms: three frames at 60 Hz)
  * @param settleTimeout  the longest wait for a settled screen (default 3 s)
  * @param killCorner     stop the run when the pointer is moved into a monitor corner by someone
  *                       else (default true)
@@ -48,7 +48,8 @@ public record AgentConfig(boolean enabled, String model, Integer monitor, int ma
 
     public static AgentConfig defaults() {
         return new AgentConfig(false, null, null, 15, Duration.ofMinutes(5), 3, 1280, "normalized",
-                Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofSeconds(3), true, DEFAULT_DENY_KEYS, List.of(), defaultTracesDir());
+                Duration.ofMillis(500), Duration.ofMillis(50), Duration.ofSeconds(3), true, DEFAULT_DENY_KEYS, List.of(),
+                defaultTracesDir());
     }
 
     public static Path defaultTracesDir() {

@@ -4,6 +4,7 @@ import static dev.pixelsense.testing.ScriptedModel.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pixelsense.testing.ChildJvm;
 import dev.pixelsense.testing.Cli;
 import dev.pixelsense.testing.RawHttp;
 import dev.pixelsense.testing.ScriptedModel;
@@ -136,5 +137,29 @@ class AgentApiTest {
         assertThat(failed.code()).isNotZero();
         assertThat(failed.err().strip()).startsWith("pixelsense: No model for the agent").doesNotContain("\n")
                 .doesNotContain("Exception");
+    }
+
+    @Test
+    void should_stop_on_ctrl_c_and_still_write_the_report() throws Exception {
+        Path file = traces.resolve("interrupt.yaml");
+        Files.writeString(file, config("", false));
+        model.thenRaw((request, reply) -> reply.holdUntilClientGone(false));
+        Process p = ChildJvm.builder(Map.of("DISPLAY", xvfb.display()), "dev.pixelsense.cli.Main", "agent",
+                "Wait for the model", "--config", file.toString()).redirectErrorStream(true).start();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line = out.readLine(); line != null && !line.contains("trace "); line = out.readLine()) {
+            seen.append(line).append('\n');
+        }
+        while (model.requests().isEmpty()) {
+            Thread.sleep(20);
+        }
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            seen.append(line).append('\n');
+        }
+        assertThat(p.waitFor()).isNotZero();
+        assertThat(seen.toString()).contains("stopped after 1 step ", "stopped with Ctrl+C", "report ");
     }
 }

@@ -311,4 +311,51 @@ class AgentTest {
                 .get("component").asText()).isEqualTo("cancel");
         assertThat(FormWindow.TITLE).isEqualTo("pixelsense test form");
     }
+
+    @Test
+    void should_zoom_for_a_sharper_crop_and_click_inside_it() throws Exception {
+        Rect submit = part(formA, "submit");
+        // a region around the Submit button, 3x its size, as fractions of the left monitor
+        Rect region = new Rect(submit.x() - submit.width(), submit.y() - submit.height(), submit.width() * 3,
+                submit.height() * 3);
+        model.then(call("zoom", "x", (double) region.x() / 1920, "y", (double) region.y() / 1080,
+                        "width", (double) region.width() / 1920, "height", (double) region.height() / 1080))
+                .then(call("click", "x", 0.5, "y", 0.5, "zoom", true))
+                .then(call("goal_reached", "summary", "clicked"));
+        try (Pixelsense px = open("")) {
+            AgentRun run = runToEnd(px, AgentRequest.of("Click submit precisely").withMonitor(0));
+
+            assertThat(run.status()).as(run.message()).isEqualTo(AgentRun.Status.SUCCEEDED);
+            assertThat(ScriptedModel.toolResults(model.requests().get(1)).getFirst()).startsWith("Zoomed into")
+                    .contains("the next image");
+            JsonNode next = model.requests().get(1).body().path("messages");
+            JsonNode lastUser = next.get(next.size() - 1);
+            assertThat(lastUser.path("content").findValues("image_url")).hasSize(2);
+            assertPressedInside(formA, "submit");
+        }
+    }
+
+    @Test
+    void should_ask_before_each_action_in_confirm_mode() throws Exception {
+        model.then(click(formA, "cancel", LEFT), click(formA, "subscribe", LEFT))
+                .then(click(formA, "submit", LEFT));
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Pixelsense px = open("")) {
+            AgentRun run = px.agent().start(AgentRequest.of("Careful").withMonitor(0), (action, where) -> {
+                asked.add(action.describe() + " " + where);
+                return switch (asked.size()) {
+                    case 1 -> Confirmer.Decision.NO;
+                    case 2 -> Confirmer.Decision.YES;
+                    default -> Confirmer.Decision.STOP;
+                };
+            });
+            assertThat(run.await(Duration.ofSeconds(60))).isTrue();
+
+            assertThat(run.status()).isEqualTo(AgentRun.Status.STOPPED);
+            assertThat(run.message()).contains("confirmation prompt");
+            assertThat(asked).hasSize(3).first().asString().startsWith("click(").contains("at ");
+            assertThat(ScriptedModel.toolResults(model.requests().get(1)).getFirst()).startsWith("The user declined");
+            assertPressedInside(formA, "subscribe"); // the declined cancel click never happened
+        }
+    }
 }
