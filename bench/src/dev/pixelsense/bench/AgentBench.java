@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The agent's per-step overhead without model time (issue 7): capture + encode + execute + settle
  * + verify, median and p95, on a 1920x1080 Xvfb with a real Swing form (the test fixture
  * FormWindow, in its own JVM) and a model that answers at once with prepared tool calls (so the
- * model time is ~0 and the rest is ours). Two series: actions with a visible effect (typing a
- * character, clicking a list item, toggling a check box) and clicks on empty background (no
- * effect: the step waits out the reaction window, agent.settle_reaction).
+ * model time is ~0 and the rest is ours). A cycle of five one-action steps: click the name field,
+ * type a character, toggle a check box, move the pointer onto the background (the check box loses
+ * its hover look), move it a little further (nothing changes: the step waits out the reaction
+ * window, agent.settle_reaction). Steps are reported by whether their action changed the screen.
  *
  * <p>Anchor, in the same run: the fixed-sleep step of the agents we compare with (a full-screen
  * Robot capture encoded as PNG, as pyautogui-based loops send, the same action, then a fixed
@@ -66,15 +67,17 @@ public final class AgentBench {
                 ToolCall tool;
                 if (n >= steps) {
                     tool = ToolCall.function("c" + n, "goal_reached", "{\"summary\":\"bench done\"}");
-                } else if (n % 4 == 3) {
-                    tool = ToolCall.function("c" + n, "click", String.format(Locale.ROOT, "{\"x\":%.4f,\"y\":%.4f}",
-                            emptyX / 1920, emptyY / 1080));
-                } else if (n % 4 == 0) {
+                } else if (n % 5 == 0) {
                     tool = ToolCall.function("c" + n, "click", "{\"x\":0.1875,\"y\":0.1259}"); // FormWindow at 100,100: the name field
-                } else if (n % 4 == 1) {
+                } else if (n % 5 == 1) {
                     tool = ToolCall.function("c" + n, "type_text", "{\"text\":\"" + (char) ('a' + n % 26) + "\"}");
-                } else {
+                } else if (n % 5 == 2) {
                     tool = ToolCall.function("c" + n, "click", "{\"x\":0.1615,\"y\":0.2185}"); // the check box
+                } else {
+                    // onto the background, then a little further: the second move changes nothing
+                    double dx = n % 5 == 3 ? 0 : 10;
+                    tool = ToolCall.function("c" + n, "move", String.format(Locale.ROOT, "{\"x\":%.4f,\"y\":%.4f}",
+                            (emptyX + dx) / 1920, (emptyY + dx) / 1080));
                 }
                 ChatMessage message = ChatMessage.assistant(null, List.of(tool));
                 return new Served<>("instant", new ChatCompletion("b", "chat.completion", 0, "instant",
@@ -98,15 +101,18 @@ public final class AgentBench {
                     (changed ? withEffect : without).add(((Number) e.get("overhead_ms")).doubleValue());
                 }
             }
-            System.out.printf(Locale.ROOT, "run: %s after %d steps: %s%n", run.status().wire(), turn.get() - 1,
-                    run.message());
+            System.out.printf(Locale.ROOT, "run: %s after %d steps: %s; screenshots: %s%n", run.status().wire(),
+                    turn.get() - 1, run.message(), events.getLast().get("screenshots"));
+            events.stream().filter(e -> e.type().equals("action") && !Boolean.TRUE.equals(e.get("changed")))
+                    .forEach(e -> System.out.println("no change: step " + e.step() + " " + e.get("action") + " -> "
+                            + e.get("result")));
         }
         List<Double> anchor = anchor(anchorSteps, emptyX, emptyY);
         System.out.println();
         System.out.println("| step | n | median ms | p95 ms |");
         System.out.println("|---|---|---|---|");
-        row("pixelsense, action with a visible effect", withEffect);
-        row("pixelsense, click with no effect (waits out settle_reaction)", without);
+        row("pixelsense, steps whose action changed the screen", withEffect);
+        row("pixelsense, steps whose action changed nothing (waits out settle_reaction)", without);
         row("  of which: execute (XTest, XSync)", execute);
         row("  of which: settle (react, then quiet)", settle);
         row("  of which: verify (frame diff)", verify);

@@ -41,6 +41,7 @@ final class AgentLoop {
     private final AgentRun run;
     private final Trace trace;
     private final ScreenAgent.Chat chat;
+    private final Screenshots screenshots;
     private volatile boolean acting;
     private volatile Point.Absolute placedByUs;
 
@@ -52,6 +53,7 @@ final class AgentLoop {
         this.executor = executor;
         this.tools = new AgentTools(plan.config().coordinates());
         this.chat = chat;
+        this.screenshots = new Screenshots(plan.config().maxEdge());
         this.run = run;
         this.trace = trace;
     }
@@ -77,14 +79,16 @@ final class AgentLoop {
             if (watcher != null) {
                 watcher.interrupt();
             }
+            screenshots.close();
         }
     }
 
     private void loop() {
         long t0 = System.nanoTime();
         Frame frame = screen.capture(plan.target());
-        View view = show(frame);
-        long preparedNs = System.nanoTime() - t0; // capture and scaling of the screenshot, part of the step
+        Screenshots.Shot shot = screenshots.now(frame);
+        View view = shot.view();
+        long preparedNs = System.nanoTime() - t0; // capture, scaling and encoding of the screenshot
         int textOnly = 0;
         String screenName = frame.bounds().width() + "x" + frame.bounds().height() + " at " + frame.bounds().x() + ","
                 + frame.bounds().y();
@@ -99,7 +103,7 @@ final class AgentLoop {
         for (int step = 1; step <= plan.maxSteps(); step++) {
             checkLimits(step);
             long e0 = System.nanoTime();
-            List<String> images = new ArrayList<>(List.of(dataUrl(view.shown())));
+            List<String> images = new ArrayList<>(List.of(shot.dataUrl()));
             if (zoom != null) {
                 images.add(dataUrl(zoom.image()));
             }
@@ -132,8 +136,8 @@ final class AgentLoop {
             }
             textOnly = 0;
             View.Zoomed nextZoom = null;
-            List<String> notes = new ArrayList<>();
             Frame current = frame;
+            long settledVersion = -1;
             for (ToolCall call : calls) {
                 AgentAction action;
                 try {
@@ -175,7 +179,8 @@ final class AgentLoop {
                     long s0 = System.nanoTime();
                     Settle.Result settled = Settle.after(screen, plan.target(), current,
                             plan.config().settleReaction(), plan.config().settleQuiet(), plan.config().settleTimeout(),
-                            CHANGE_PIXELS);
+                            CHANGE_PIXELS, screenshots::offer);
+                    settledVersion = settled.version();
                     long v0 = System.nanoTime();
                     FrameDiff diff = FrameDiff.between(current, settled.frame());
                     changed = diff.changedFraction() * current.width() * current.height() >= CHANGE_PIXELS;
@@ -193,7 +198,6 @@ final class AgentLoop {
                 emit("action", step, map("action", action.describe(), "tool", action.tool(), "result", text,
                         "executed", outcome.executed(), "failed", outcome.failed(), "changed", changed,
                         "execute_ms", ms(executeNs), "settle_ms", ms(settleNs), "verify_ms", ms(verifyNs)));
-                notes.add(action.describe() + (changed ? " changed the screen" : ""));
                 if (outcome.executed() && action.acts() && guard.record(action, changed)) {
                     finishStep(step, view, marks, overheadNs, modelNs);
                     end(Status.STUCK, "stopped: " + action.describe() + " was repeated " + LoopGuard.REPEATS
@@ -203,10 +207,13 @@ final class AgentLoop {
             }
             finishStep(step, view, marks, overheadNs, modelNs);
             long r0 = System.nanoTime();
-            frame = current;
-            view = show(frame);
+            if (current != frame) { // the settled frame is the next screenshot, often prepared while settling
+                shot = settledVersion >= 0 ? screenshots.shot(current, settledVersion) : screenshots.now(current);
+                frame = current;
+                view = shot.view();
+            }
             zoom = nextZoom;
-            preparedNs = System.nanoTime() - r0; // the settled frame is the next screenshot: only scaling is left
+            preparedNs = System.nanoTime() - r0;
             note = zoom != null ? "The screen now, then the zoomed crop." : "The screen now.";
         }
         end(Status.LIMIT_REACHED, "max steps (" + plan.maxSteps() + ") reached without goal_reached");
@@ -231,10 +238,6 @@ final class AgentLoop {
         LimitReached(String message) {
             super(message);
         }
-    }
-
-    private View show(Frame frame) {
-        return new View(frame, frame.scaledToMaxEdge(plan.config().maxEdge()).toImage());
     }
 
     private static String dataUrl(java.awt.image.BufferedImage image) {
@@ -283,16 +286,14 @@ final class AgentLoop {
     }
 
     private void end(Status status, String message) {
-        Status s = status;
-        String why = message;
-        if (run.stopReason() != null && status == Status.STOPPED) {
-            why = run.stopReason();
-        }
-        emit("end", run.events().stream().mapToInt(AgentEvent::step).max().orElse(0), map("status", s.wire(),
-                "message", why, "steps", run.events().stream().mapToInt(AgentEvent::step).max().orElse(0),
-                "duration_ms", run.elapsedMillis(), "report", trace.report().toString()));
-        trace.writeReport();
-        run.finish(s, why);
+        String why = run.stopReason() != null && status == Status.STOPPED ? run.stopReason() : message;
+        int steps = run.events().stream().mapToInt(AgentEvent::step).max().orElse(0);
+        AgentEvent last = new AgentEvent("end", steps, run.elapsedMillis(), map("status", status.wire(),
+                "message", why, "steps", steps, "duration_ms", run.elapsedMillis(),
+                "report", trace.report().toString(), "screenshots", screenshots.stats()));
+        trace.record(last);
+        trace.writeReport(); // before the run is seen to end: whoever waits for it may open the report
+        run.finish(status, why, last);
     }
 
     private void emit(String type, int step, Map<String, Object> data) {

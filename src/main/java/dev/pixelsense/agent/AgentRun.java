@@ -116,7 +116,10 @@ public final class AgentRun {
     }
 
     AgentEvent emit(String type, int step, Map<String, Object> data) {
-        AgentEvent event = new AgentEvent(type, step, elapsedMillis(), data);
+        return publish(new AgentEvent(type, step, elapsedMillis(), data));
+    }
+
+    private AgentEvent publish(AgentEvent event) {
         synchronized (this) {
             events.add(event);
         }
@@ -130,9 +133,11 @@ public final class AgentRun {
         return event;
     }
 
-    void finish(Status end, String why) {
+    /** Ends the run: the status is final before anyone sees the {@code end} event. */
+    void finish(Status end, String why, AgentEvent endEvent) {
         this.message = why;
         this.status = end;
+        publish(endEvent);
         done.countDown();
     }
 

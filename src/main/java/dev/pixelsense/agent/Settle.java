@@ -22,28 +22,44 @@ import java.time.Duration;
 final class Settle {
     private Settle() {}
 
-    /** The settled frame, whether the screen reacted, and whether it went quiet in time. */
-    record Result(Frame frame, boolean reacted, boolean quiet, Duration elapsed) {
+    /**
+     * The settled frame, whether the screen reacted, whether it went quiet in time, and its version:
+     * how many captures changed any pixel (a candidate offered at the same version has the same pixels).
+     */
+    record Result(Frame frame, boolean reacted, boolean quiet, Duration elapsed, long version) {
     }
 
+    /** Receives a copy of a frame that may turn out to be the settled one, to prepare it early. */
+    @FunctionalInterface
+    interface Candidates {
+        void offer(Frame copy, long version);
+    }
+
+    /**
+     * @param candidates offered a copy of the frame each time the screen changed beyond the
+     *                   tolerance (and the first capture): while the quiet period runs out, the
+     *                   caller can scale and encode it; null for none
+     */
     static Result after(Screen screen, Target target, Frame before, Duration reaction, Duration quiet,
-                        Duration timeout, long tolerancePixels) {
+                        Duration timeout, long tolerancePixels, Candidates candidates) {
         long start = System.nanoTime();
         long pace = Math.clamp(quiet.toMillis() / 5, 5, 50);
         Frame frame = screen.captureChanges(target, null).frame();
+        long version = 0;
+        offer(candidates, frame, version);
         boolean reacted = before.width() == frame.width() && before.height() == frame.height()
                 ? changedPixels(before, frame) > tolerancePixels : true;
         long lastChange = reacted ? System.nanoTime() : -1;
         while (true) {
             long now = System.nanoTime();
             if (reacted && now - lastChange >= quiet.toNanos()) {
-                return new Result(frame, true, true, Duration.ofNanos(now - start));
+                return new Result(frame, true, true, Duration.ofNanos(now - start), version);
             }
             if (!reacted && now - start >= reaction.toNanos()) {
-                return new Result(frame, false, true, Duration.ofNanos(now - start));
+                return new Result(frame, false, true, Duration.ofNanos(now - start), version);
             }
             if (now - start >= timeout.toNanos()) {
-                return new Result(frame, reacted, false, Duration.ofNanos(now - start));
+                return new Result(frame, reacted, false, Duration.ofNanos(now - start), version);
             }
             try {
                 Thread.sleep(pace);
@@ -53,10 +69,20 @@ final class Settle {
             }
             FrameUpdate update = screen.captureChanges(target, frame);
             frame = update.frame();
+            if (update.changedPixels() > 0) {
+                version++;
+            }
             if (update.changedPixels() > tolerancePixels) {
                 reacted = true;
                 lastChange = System.nanoTime();
+                offer(candidates, frame, version);
             }
+        }
+    }
+
+    private static void offer(Candidates candidates, Frame frame, long version) {
+        if (candidates != null) {
+            candidates.offer(new Frame(frame.width(), frame.height(), frame.pixels().clone(), frame.bounds()), version);
         }
     }
 

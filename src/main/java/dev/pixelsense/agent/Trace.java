@@ -34,6 +34,9 @@ final class Trace implements AutoCloseable {
     private final OutputStream jsonl;
     private final List<AgentEvent> events = new ArrayList<>();
     private final List<String> stepImages = new ArrayList<>();
+    private final List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().daemon().name("agent-trace").unstarted(r));
 
     private Trace(Path dir, OutputStream jsonl) {
         this.dir = dir;
@@ -69,8 +72,25 @@ final class Trace implements AutoCloseable {
         }
     }
 
-    /** Writes step {@code step}'s screenshot with its marks; returns the file name. */
+    /**
+     * Writes step {@code step}'s screenshot with its marks, on the trace's own thread (it overlaps
+     * the next model call instead of adding to the step); returns the file name.
+     */
     String step(int step, View view, List<Mark> marks) {
+        String name = String.format("step-%02d.jpg", step);
+        while (stepImages.size() < step) {
+            stepImages.add(null);
+        }
+        stepImages.set(step - 1, name);
+        List<Mark> copy = List.copyOf(marks);
+        writes.add(writer.submit(() -> {
+            writeStep(name, view, copy);
+            return null;
+        }));
+        return name;
+    }
+
+    private void writeStep(String name, View view, List<Mark> marks) {
         BufferedImage shown = view.shown();
         BufferedImage out = new BufferedImage(shown.getWidth(), shown.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
@@ -81,17 +101,11 @@ final class Trace implements AutoCloseable {
             draw(g, view, m);
         }
         g.dispose();
-        String name = String.format("step-%02d.jpg", step);
         try {
             Files.write(dir.resolve(name), ImageEncoder.encode(out, ImageEncoder.Format.JPEG, 0.85f));
         } catch (IOException e) {
             throw new StorageException("cannot write " + dir.resolve(name) + ": " + e.getMessage(), e);
         }
-        while (stepImages.size() < step) {
-            stepImages.add(null);
-        }
-        stepImages.set(step - 1, name);
-        return name;
     }
 
     private static void draw(Graphics2D g, View view, Mark mark) {
@@ -134,6 +148,17 @@ final class Trace implements AutoCloseable {
 
     /** Writes report.html from the events and step images so far (called at the end of a run). */
     void writeReport() {
+        for (java.util.concurrent.Future<?> w : writes) {
+            try {
+                w.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new StorageException(e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("interrupted while writing the trace in " + dir, e);
+            }
+        }
+        writes.clear();
         try {
             Files.writeString(report(), Report.html(events, stepImages, dir), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -143,6 +168,7 @@ final class Trace implements AutoCloseable {
 
     @Override
     public void close() {
+        writer.shutdown();
         try {
             jsonl.close();
         } catch (IOException e) {
