@@ -44,6 +44,7 @@ final class AgentLoop {
     private final Screenshots screenshots;
     private volatile boolean acting;
     private volatile Point.Absolute placedByUs;
+    private volatile boolean overTime;
 
     AgentLoop(ScreenAgent.Plan plan, Screen screen, Input input, ActionExecutor executor, ScreenAgent.Chat chat,
               AgentRun run, Trace trace) {
@@ -59,8 +60,7 @@ final class AgentLoop {
     }
 
     void run() {
-        Thread watcher = plan.config().killCorner() && !plan.dryRun()
-                ? Thread.ofVirtual().name("agent-kill-switch").start(this::watchCorners) : null;
+        Thread watcher = Thread.ofVirtual().name("agent-watch").start(this::watch);
         try {
             loop();
         } catch (LimitReached e) {
@@ -68,17 +68,16 @@ final class AgentLoop {
         } catch (ActionExecutor.StoppedByUser e) {
             end(Status.STOPPED, "stopped by the user at the confirmation prompt");
         } catch (CancelledException e) {
-            end(Status.STOPPED, run.stopReason() != null ? run.stopReason() : e.getMessage());
-        } catch (PixelsenseException e) {
-            end(run.stopReason() != null ? Status.STOPPED : Status.FAILED,
+            end(overTime ? Status.LIMIT_REACHED : Status.STOPPED,
+                    run.stopReason() != null ? run.stopReason() : e.getMessage());
+        } catch (PixelsenseException e) { // a model call cut short by a stop fails in its own way
+            end(overTime ? Status.LIMIT_REACHED : run.stopReason() != null ? Status.STOPPED : Status.FAILED,
                     run.stopReason() != null ? run.stopReason() : e.getMessage());
         } catch (RuntimeException e) {
             end(Status.FAILED, "internal error: " + e);
             throw e;
         } finally {
-            if (watcher != null) {
-                watcher.interrupt();
-            }
+            watcher.interrupt();
             screenshots.close();
         }
     }
@@ -246,15 +245,22 @@ final class AgentLoop {
     }
 
     /**
-     * The kill switch: the pointer moved into a monitor corner, and not by our hand. Only a move
-     * counts, so a pointer resting in a corner when the run starts does not stop it.
+     * Watches the run from outside the loop, so a model call in flight is cut short too: the time
+     * limit, and the kill switch: the pointer moved into a monitor corner, not by our hand. Only a
+     * move counts, so a pointer resting in a corner when the run starts does not stop it.
      */
-    private void watchCorners() {
+    private void watch() {
+        boolean corners = plan.config().killCorner() && !plan.dryRun();
         try {
-            Point.Absolute previous = input.position();
+            Point.Absolute previous = corners ? input.position() : null;
             while (!Thread.currentThread().isInterrupted() && run.status() == Status.RUNNING) {
                 Thread.sleep(100);
-                if (acting) {
+                if (run.elapsedMillis() > plan.maxDuration().toMillis()) {
+                    overTime = true;
+                    run.cancel("max duration (" + plan.maxDuration().toSeconds() + " s) reached");
+                    return;
+                }
+                if (!corners || acting) {
                     continue;
                 }
                 Point.Absolute now = input.position();

@@ -162,4 +162,16 @@ class AgentApiTest {
         assertThat(p.waitFor()).isNotZero();
         assertThat(seen.toString()).contains("stopped after 1 step ", "stopped with Ctrl+C", "report ");
     }
+
+    @Test
+    void should_stop_at_max_duration_even_while_the_model_is_thinking() throws Exception {
+        model.thenRaw((request, reply) -> reply.holdUntilClientGone(false));
+        try (TestServer server = TestServer.start(config("", false))) {
+            AgentRun run = server.pixelsense().agent().start(AgentRequest.of("Think long").withMaxDuration("1s")
+                    .withDryRun(true), null);
+            assertThat(run.await(java.time.Duration.ofSeconds(15))).isTrue();
+            assertThat(run.status()).isEqualTo(AgentRun.Status.LIMIT_REACHED);
+            assertThat(run.message()).isEqualTo("max duration (1 s) reached");
+        }
+    }
 }
