@@ -59,6 +59,7 @@ public final class AgentBench {
         List<Double> execute = new ArrayList<>();
         List<Double> settle = new ArrayList<>();
         List<Double> verify = new ArrayList<>();
+        List<Double> reacted = new ArrayList<>();
         List<Double> withEffect = new ArrayList<>();
         List<Double> without = new ArrayList<>();
         try (Screen screen = Screen.open()) {
@@ -94,6 +95,9 @@ public final class AgentBench {
                     execute.add(((Number) e.get("execute_ms")).doubleValue());
                     settle.add(((Number) e.get("settle_ms")).doubleValue());
                     verify.add(((Number) e.get("verify_ms")).doubleValue());
+                    if (e.get("reacted_after_ms") != null) {
+                        reacted.add(((Number) e.get("reacted_after_ms")).doubleValue());
+                    }
                 }
                 if (e.type().equals("step") && e.step() > 1) { // step 1 includes the JIT warming up
                     boolean changed = events.stream().anyMatch(a -> a.type().equals("action") && a.step() == e.step()
@@ -116,6 +120,7 @@ public final class AgentBench {
         row("  of which: execute (XTest, XSync)", execute);
         row("  of which: settle (react, then quiet)", settle);
         row("  of which: verify (frame diff)", verify);
+        row("  (the form's reaction: first change seen after)", reacted);
         row("anchor: Robot capture + PNG + same click + fixed 2 s sleep", anchor);
         System.out.printf(Locale.ROOT, "%nratio (median, effect / anchor): %.3f%n", median(withEffect) / median(anchor));
     }

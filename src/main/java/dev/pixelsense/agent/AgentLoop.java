@@ -173,6 +173,7 @@ final class AgentLoop {
                 String text = outcome.text();
                 boolean changed = false;
                 long settleNs = 0;
+                long reactNs = -1;
                 long verifyNs = 0;
                 if (outcome.executed() && action.acts()) {
                     long s0 = System.nanoTime();
@@ -180,6 +181,7 @@ final class AgentLoop {
                             plan.config().settleReaction(), plan.config().settleQuiet(), plan.config().settleTimeout(),
                             CHANGE_PIXELS, screenshots::offer);
                     settledVersion = settled.version();
+                    reactNs = settled.reaction() == null ? -1 : settled.reaction().toNanos();
                     long v0 = System.nanoTime();
                     FrameDiff diff = FrameDiff.between(current, settled.frame());
                     changed = diff.changedFraction() * current.width() * current.height() >= CHANGE_PIXELS;
@@ -196,7 +198,8 @@ final class AgentLoop {
                         : !outcome.executed() ? "not executed" : changed ? "screen changed" : "no visible change"));
                 emit("action", step, map("action", action.describe(), "tool", action.tool(), "result", text,
                         "executed", outcome.executed(), "failed", outcome.failed(), "changed", changed,
-                        "execute_ms", ms(executeNs), "settle_ms", ms(settleNs), "verify_ms", ms(verifyNs)));
+                        "execute_ms", ms(executeNs), "settle_ms", ms(settleNs), "verify_ms", ms(verifyNs),
+                        "reacted_after_ms", reactNs < 0 ? null : ms(reactNs)));
                 if (outcome.executed() && action.acts() && guard.record(action, changed)) {
                     finishStep(step, view, marks, overheadNs, modelNs);
                     end(Status.STUCK, "stopped: " + action.describe() + " was repeated " + LoopGuard.REPEATS

@@ -26,7 +26,8 @@ final class Settle {
      * The settled frame, whether the screen reacted, whether it went quiet in time, and its version:
      * how many captures changed any pixel (a candidate offered at the same version has the same pixels).
      */
-    record Result(Frame frame, boolean reacted, boolean quiet, Duration elapsed, long version) {
+    record Result(Frame frame, boolean reacted, boolean quiet, Duration elapsed, long version, Duration reaction,
+                  int changes) {
     }
 
     /** Receives a copy of a frame that may turn out to be the settled one, to prepare it early. */
@@ -37,8 +38,9 @@ final class Settle {
 
     /**
      * @param candidates offered a copy of the frame each time the screen changed beyond the
-     *                   tolerance (and the first capture): while the quiet period runs out, the
-     *                   caller can scale and encode it; null for none
+     *                   tolerance, and of the unchanged screen when it has not reacted within half
+     *                   the reaction window: while the wait runs out, the caller can scale and
+     *                   encode it; null for none
      */
     static Result after(Screen screen, Target target, Frame before, Duration reaction, Duration quiet,
                         Duration timeout, long tolerancePixels, Candidates candidates) {
@@ -46,20 +48,30 @@ final class Settle {
         long pace = Math.clamp(quiet.toMillis() / 5, 5, 50);
         Frame frame = screen.captureChanges(target, null).frame();
         long version = 0;
-        offer(candidates, frame, version);
+        boolean offeredStill = false;
         boolean reacted = before.width() == frame.width() && before.height() == frame.height()
                 ? changedPixels(before, frame) > tolerancePixels : true;
         long lastChange = reacted ? System.nanoTime() : -1;
+        long firstChange = lastChange;
+        int changes = reacted ? 1 : 0;
         while (true) {
             long now = System.nanoTime();
             if (reacted && now - lastChange >= quiet.toNanos()) {
-                return new Result(frame, true, true, Duration.ofNanos(now - start), version);
+                return new Result(frame, true, true, Duration.ofNanos(now - start), version,
+                        Duration.ofNanos(firstChange - start), changes);
+            }
+            if (!reacted && !offeredStill && now - start >= reaction.toNanos() / 2) {
+                // no reaction yet: the screen may stay as it is, so prepare it while the window runs out
+                // (not sooner: the encoding would take CPU from the application while it reacts)
+                offer(candidates, frame, version);
+                offeredStill = true;
             }
             if (!reacted && now - start >= reaction.toNanos()) {
-                return new Result(frame, false, true, Duration.ofNanos(now - start), version);
+                return new Result(frame, false, true, Duration.ofNanos(now - start), version, null, 0);
             }
             if (now - start >= timeout.toNanos()) {
-                return new Result(frame, reacted, false, Duration.ofNanos(now - start), version);
+                return new Result(frame, reacted, false, Duration.ofNanos(now - start), version,
+                        reacted ? Duration.ofNanos(firstChange - start) : null, changes);
             }
             try {
                 Thread.sleep(pace);
@@ -73,8 +85,12 @@ final class Settle {
                 version++;
             }
             if (update.changedPixels() > tolerancePixels) {
-                reacted = true;
                 lastChange = System.nanoTime();
+                if (!reacted) {
+                    firstChange = lastChange;
+                }
+                reacted = true;
+                changes++;
                 offer(candidates, frame, version);
             }
         }
