@@ -7,6 +7,7 @@ import dev.pixelsense.error.BadRequestException;
 import dev.pixelsense.jobs.ChatJob;
 import dev.pixelsense.jobs.Job;
 import dev.pixelsense.jobs.JobEvent;
+import dev.pixelsense.jobs.JobJson;
 import dev.pixelsense.jobs.JobQueue;
 import dev.pixelsense.jobs.JobRequest;
 import dev.pixelsense.jobs.JobState;
@@ -15,7 +16,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +55,7 @@ final class JobsHandler {
         if (key == null) {
             key = ctx.header("Idempotency-Key");
         }
-        JobRequest request = new JobRequest(type, body.get("input"), text(body, "model"), priority.asInt(0), key);
+        JobRequest request = new JobRequest(type, body.get("input"), text(body, "model"), priority.asInt(0), key, null);
         if ("chat".equals(type)) {
             ChatJob.request(request.input(), request.model());   // a bad body is a 400 now, not a failed job later
         }
@@ -154,27 +154,6 @@ final class JobsHandler {
     }
 
     static ObjectNode json(Job job) {
-        ObjectNode n = OpenAiJson.MAPPER.createObjectNode();
-        n.put("id", job.id());
-        n.put("object", "job");
-        n.put("type", job.type());
-        n.put("status", job.state().name());
-        n.put("progress", job.progress());
-        n.put("message", job.message());
-        n.put("model", job.model());
-        n.put("priority", job.priority());
-        n.put("attempts", job.attempts());
-        n.put("worker", job.worker());
-        n.set("result", job.result());
-        n.put("error", job.error());
-        n.set("input", job.input());
-        n.set("created_at", seconds(job.createdAt()));
-        n.set("started_at", seconds(job.startedAt()));
-        n.set("finished_at", seconds(job.finishedAt()));
-        return n;
-    }
-
-    private static JsonNode seconds(Instant t) {
-        return t == null ? OpenAiJson.MAPPER.nullNode() : OpenAiJson.MAPPER.getNodeFactory().numberNode(t.getEpochSecond());
+        return JobJson.of(job);
     }
 }

@@ -54,9 +54,29 @@ abstract class JobQueueContract {
     }
 
     protected Worker worker(int concurrency) {
-        Worker w = Worker.start(queue, List.of(new NoopJob()), concurrency);
+        return worker(concurrency, Set.of("some-model"), new NoopJob());
+    }
+
+    protected Worker worker(int concurrency, Set<String> models, JobHandler... handlers) {
+        Worker w = Worker.start(queue, List.of(handlers), concurrency, models);
         closeables.add(w);
         return w;
+    }
+
+    /** A handler of type {@code noop} that records the order it ran jobs in. */
+    protected static JobHandler recording(List<String> ran) {
+        return new JobHandler() {
+            @Override
+            public String type() {
+                return "noop";
+            }
+
+            @Override
+            public JsonNode run(JobContext context) {
+                ran.add(context.job().id());
+                return OpenAiJson.MAPPER.createObjectNode();
+            }
+        };
     }
 
     protected static JsonNode json(String text) {
@@ -99,7 +119,7 @@ abstract class JobQueueContract {
     @Test
     void should_submit_get_and_list_jobs() {
         // given a job submitted before any worker runs
-        Job submitted = queue.submit(new JobRequest("noop", json("{\"n\":1}"), "some-model", 5, null));
+        Job submitted = queue.submit(new JobRequest("noop", json("{\"n\":1}"), "some-model", 5, null, null));
         assertThat(submitted.state()).isEqualTo(JobState.QUEUED);
         assertThat(submitted.id()).startsWith("job_");
         assertThat(queue.list(JobState.QUEUED, 100)).extracting(Job::id).containsExactly(submitted.id());
@@ -275,5 +295,63 @@ abstract class JobQueueContract {
         sleep(2000);   // the dead worker's attempt would have ended by now
         assertThat(queue.get(job.id()).result()).isEqualTo(done.result());
         assertThat(queue.list(null, 100)).hasSize(1);
+    }
+
+    @Test
+    void should_run_a_job_naming_a_model_only_on_a_worker_that_serves_it() {
+        // given two workers serving different models
+        Worker alpha = worker(2, Set.of("alpha"), new NoopJob());
+        Worker beta = worker(2, Set.of("beta", "beta-alias"), new NoopJob());
+
+        // when jobs name each model, an alias, no model, and a model nobody serves
+        List<Job> forAlpha = new ArrayList<>();
+        List<Job> forBeta = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            forAlpha.add(queue.submit(JobRequest.of("noop", json("{}")).withModel("alpha")));
+            forBeta.add(queue.submit(JobRequest.of("noop", json("{}")).withModel(i % 2 == 0 ? "beta" : "beta-alias")));
+        }
+        Job anyone = queue.submit(JobRequest.of("noop", json("{}")));
+        Job orphan = queue.submit(JobRequest.of("noop", json("{}")).withModel("gamma"));
+
+        // then each ran on the worker serving its model, and the orphan waits, saying why
+        forAlpha.forEach(j -> assertThat(awaitState(j.id(), JobState.SUCCEEDED, Duration.ofSeconds(10)).worker())
+                .isEqualTo(alpha.name()));
+        forBeta.forEach(j -> assertThat(awaitState(j.id(), JobState.SUCCEEDED, Duration.ofSeconds(10)).worker())
+                .isEqualTo(beta.name()));
+        assertThat(awaitState(anyone.id(), JobState.SUCCEEDED, Duration.ofSeconds(10)).worker())
+                .isIn(alpha.name(), beta.name());
+        sleep(1500);   // more than a lease: nothing may have taken it
+        Job waiting = queue.get(orphan.id());
+        assertThat(waiting.state()).isEqualTo(JobState.QUEUED);
+        assertThat(waiting.attempts()).isZero();
+        assertThat(waiting.message()).contains("no live worker serves model 'gamma'");
+        assertThat(queue.list(JobState.QUEUED, 10)).extracting(Job::id).containsExactly(orphan.id());
+
+        // and once a worker serving it comes, it runs there
+        Worker gamma = worker(1, Set.of("gamma"), new NoopJob());
+        assertThat(awaitState(orphan.id(), JobState.SUCCEEDED, Duration.ofSeconds(10)).worker()).isEqualTo(gamma.name());
+    }
+
+    @Test
+    void should_run_high_priority_jobs_before_normal_and_low_ones() {
+        // given jobs queued low, normal, high (twice over) before any worker runs
+        List<String> expected = new ArrayList<>();
+        List<String> low = new ArrayList<>();
+        List<String> normal = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            low.add(queue.submit(JobRequest.of("noop", json("{}")).withPriority(JobRequest.LOW)).id());
+            normal.add(queue.submit(JobRequest.of("noop", json("{}"))).id());
+            expected.add(queue.submit(JobRequest.of("noop", json("{}")).withPriority(JobRequest.HIGH)).id());
+        }
+        expected.addAll(normal);
+        expected.addAll(low);
+
+        // when one single-slot worker runs them
+        List<String> ran = new CopyOnWriteArrayList<>();
+        worker(1, Set.of(), recording(ran));
+        await(() -> ran.size() == 6, Duration.ofSeconds(10), "all six jobs");
+
+        // then high ran first, then normal, then low, each band in submission order
+        assertThat(ran).containsExactlyElementsOf(expected);
     }
 }
