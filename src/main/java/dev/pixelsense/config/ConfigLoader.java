@@ -37,7 +37,7 @@ public final class ConfigLoader {
     /** Used when no {@code --config} is given; a missing default file means built-in defaults. */
     public static final Path DEFAULT_PATH = Path.of(System.getProperty("user.home"), ".pixelsense", "config.yaml");
 
-    static final Set<String> TOP_KEYS = Set.of("server", "models", "store", "vision");
+    static final Set<String> TOP_KEYS = Set.of("server", "models", "store", "vision", "jobs");
     static final Set<String> VISION_KEYS = Set.of("model", "max_edge", "max_pixels", "patch_multiple", "remote_screen");
     static final Set<String> STORE_KEYS = Set.of("dir", "catalog");
     static final Set<String> SERVER_KEYS = Set.of("host", "port", "api_keys", "allowed_hosts", "cors_origins",
@@ -125,7 +125,14 @@ public final class ConfigLoader {
                 || m.aliases().contains(vision.model()))) {
             throw v.child("model").error("unknown model '" + vision.model() + "'");
         }
-        return new PixelsenseConfig(name, server, models, store, vision);
+        ConfigNode j = top.object("jobs");
+        JobsConfig jobs = JobsConfig.read(j);
+        for (ConfigNode m : j.list("models")) {
+            if (models.stream().noneMatch(c -> c.id().equals(m.asString()) || c.aliases().contains(m.asString()))) {
+                throw m.error("unknown model '" + m.asString() + "': a worker serves models of its own config");
+            }
+        }
+        return new PixelsenseConfig(name, server, models, store, vision, jobs);
     }
 
     /** Reads a catalog file ({@code catalog:} with a list of entries), such as the built-in one. */

@@ -3,9 +3,9 @@ package dev.pixelsense.config;
 import java.util.List;
 import java.util.Optional;
 
-/** The whole configuration: server settings and the declared models. Immutable. */
+/** The whole configuration: server settings, the declared models, the store, vision and jobs. Immutable. */
 public record PixelsenseConfig(String source, ServerConfig server, List<ModelConfig> models, StoreConfig store,
-                               VisionConfig vision) {
+                               VisionConfig vision, JobsConfig jobs) {
 
     public PixelsenseConfig {
         models = List.copyOf(models);
@@ -13,14 +13,18 @@ public record PixelsenseConfig(String source, ServerConfig server, List<ModelCon
 
     public static PixelsenseConfig defaults() {
         return new PixelsenseConfig("<built-in defaults>", ServerConfig.defaults(), List.of(),
-                new StoreConfig(StoreConfig.defaultDir(System::getenv), List.of()), VisionConfig.DEFAULT);
+                new StoreConfig(StoreConfig.defaultDir(System::getenv), List.of()), VisionConfig.DEFAULT, JobsConfig.DEFAULT);
     }
 
     public Optional<ModelConfig> model(String id) {
         return models.stream().filter(m -> m.id().equals(id)).findFirst();
     }
 
+    public PixelsenseConfig withJobs(JobsConfig newJobs) {
+        return new PixelsenseConfig(source, server, models, store, vision, newJobs);
+    }
+
     public PixelsenseConfig withServer(ServerConfig newServer) {
-        return new PixelsenseConfig(source, newServer, models, store, vision);
+        return new PixelsenseConfig(source, newServer, models, store, vision, jobs);
     }
 }

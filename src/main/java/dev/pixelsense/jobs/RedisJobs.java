@@ -124,7 +124,7 @@ final class RedisJobs implements Broker {
                 if (id == null || i == 50) {
                     throw e;
                 }
-                sleep(20);
+                Worker.sleepQuietly(20);
             }
         }
     }
@@ -289,13 +289,6 @@ final class RedisJobs implements Broker {
         return "redis " + redis.uri().getHost() + ":" + redis.uri().getPort();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     @Override
     public void close() {

@@ -263,7 +263,8 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private static void sleepQuietly(long millis) {
+    /** Sleeps; an interrupt ends the sleep and stays set. */
+    static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
