@@ -354,4 +354,108 @@ abstract class JobQueueContract {
         // then high ran first, then normal, then low, each band in submission order
         assertThat(ran).containsExactlyElementsOf(expected);
     }
+
+    /** A local HTTP receiver answering each POST with the next status of {@code statuses} (the last repeats). */
+    protected record Hook(com.sun.net.httpserver.HttpServer server, List<Posted> posted) implements AutoCloseable {
+        static Hook start(int... statuses) throws java.io.IOException {
+            List<Posted> posted = new CopyOnWriteArrayList<>();
+            var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(
+                    java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/hook", ex -> {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                posted.add(new Posted(ex.getRequestHeaders().getFirst("X-Pixelsense-Signature"),
+                        ex.getRequestHeaders().getFirst("X-Pixelsense-Timestamp"), body));
+                ex.sendResponseHeaders(statuses[Math.min(posted.size(), statuses.length) - 1], -1);
+                ex.close();
+            });
+            server.start();
+            return new Hook(server, posted);
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    protected record Posted(String signature, String timestamp, byte[] body) {
+        JsonNode json() {
+            return JobQueueContract.json(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private static final String SECRET = "contract-secret-0123456789";
+
+    /** The signature as a receiver computes it: HMAC-SHA256 of the exact body, hex. */
+    private static String expectedSignature(byte[] body) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "HmacSHA256"));
+        return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+    }
+
+    private Webhooks webhooks(int maxAttempts) {
+        Webhooks w = Webhooks.start(queue, new dev.pixelsense.config.JobsConfig.Webhooks(SECRET, true, maxAttempts,
+                Duration.ofMillis(100), Duration.ofSeconds(2)));
+        closeables.add(w);
+        return w;
+    }
+
+    @Test
+    void should_post_a_signed_webhook_when_a_job_ends_retrying_after_server_errors() throws Exception {
+        // given a receiver that fails twice with 500, then takes the POST
+        try (Hook hook = Hook.start(500, 500, 204)) {
+            webhooks(5);
+            worker(1);
+
+            // when a job with a webhook succeeds
+            Job job = queue.submit(JobRequest.of("noop", json("{\"x\":7}")).withWebhook(hook.url()));
+            assertThat(job.webhook().status()).isEqualTo("pending");
+            awaitState(job.id(), JobState.SUCCEEDED, Duration.ofSeconds(10));
+            await(() -> "delivered".equals(queue.get(job.id()).webhook().status()), Duration.ofSeconds(10),
+                    "the webhook to be delivered");
+
+            // then it was POSTed three times, each signed over its exact body, with the final job
+            assertThat(hook.posted()).hasSize(3);
+            for (Posted p : hook.posted()) {
+                assertThat(p.signature()).isEqualTo(expectedSignature(p.body()));
+                assertThat(Long.parseLong(p.timestamp())).isCloseTo(java.time.Instant.now().getEpochSecond(),
+                        org.assertj.core.data.Offset.offset(60L));
+                assertThat(p.json().path("id").asText()).isEqualTo(job.id());
+                assertThat(p.json().path("status").asText()).isEqualTo("succeeded");
+                assertThat(p.json().path("result").path("echo").path("x").asInt()).isEqualTo(7);
+            }
+            Job.Webhook state = queue.get(job.id()).webhook();
+            assertThat(state.attempts()).isEqualTo(3);
+            assertThat(state.error()).isNull();
+            assertThat(state.deliveredAt()).isNotNull();
+            sleep(500);
+            assertThat(hook.posted()).as("nothing after delivery").hasSize(3);
+        }
+    }
+
+    @Test
+    void should_give_up_a_webhook_after_its_attempts_and_say_why() throws Exception {
+        // given a receiver that always fails
+        try (Hook hook = Hook.start(503)) {
+            webhooks(2);
+
+            // when a queued job with a webhook is cancelled
+            Job job = queue.submit(JobRequest.of("noop", json("{}")).withWebhook(hook.url()));
+            queue.cancel(job.id());
+
+            // then the cancelled job was POSTed twice, and the job says the delivery failed
+            await(() -> "failed".equals(queue.get(job.id()).webhook().status()), Duration.ofSeconds(10),
+                    "the webhook to fail");
+            assertThat(hook.posted()).hasSize(2);
+            assertThat(hook.posted().get(0).json().path("status").asText()).isEqualTo("cancelled");
+            Job.Webhook state = queue.get(job.id()).webhook();
+            assertThat(state.attempts()).isEqualTo(2);
+            assertThat(state.error()).isEqualTo("the receiver answered 503");
+        }
+    }
 }

@@ -161,4 +161,31 @@ class JobTypesTest {
         }
         assertThat(RawHttp.get(server.port(), "/v1/jobs", Map.of()).json().path("data")).isEmpty();
     }
+
+    @Test
+    void should_refuse_a_webhook_to_an_internal_address_unless_allowed() throws Exception {
+        // given a server with webhooks on, private targets not allowed
+        try (TestServer hooks = TestServer.start("""
+                models: []
+                jobs:
+                  webhooks:
+                    secret: a-secret-of-enough-length
+                """)) {
+            // when jobs name loopback, private and public webhooks
+            RawHttp.Response loopback = RawHttp.post(hooks.port(), "/v1/jobs",
+                    "{\"type\":\"noop\",\"input\":{},\"webhook\":\"http://127.0.0.1:9/hook\"}", Map.of());
+            RawHttp.Response lan = RawHttp.post(hooks.port(), "/v1/jobs",
+                    "{\"type\":\"noop\",\"input\":{},\"webhook\":\"http://10.1.2.3/hook\"}", Map.of());
+            RawHttp.Response notHttp = RawHttp.post(hooks.port(), "/v1/jobs",
+                    "{\"type\":\"noop\",\"input\":{},\"webhook\":\"file:///etc/passwd\"}", Map.of());
+
+            // then the internal ones are refused with the key that would allow them
+            assertThat(loopback.status()).isEqualTo(400);
+            assertThat(loopback.error().path("code").asText()).isEqualTo("webhook_url_forbidden");
+            assertThat(loopback.error().path("message").asText()).contains("jobs.webhooks.allow_private");
+            assertThat(lan.error().path("code").asText()).isEqualTo("webhook_url_forbidden");
+            assertThat(notHttp.status()).isEqualTo(400);
+            assertThat(notHttp.error().path("param").asText()).isEqualTo("webhook");
+        }
+    }
 }
