@@ -53,8 +53,8 @@ final class FrameSampler {
                 "-q:v", "3", outDir.resolve("frame-%04d.jpg").toString());
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
         } catch (IOException e) {
             throw new UnavailableException("ffmpeg is needed for describe_video and cannot be run here ('" + ffmpeg
                     + "': " + e.getMessage() + "): install it (apt-get install ffmpeg) or set jobs.inputs.ffmpeg");

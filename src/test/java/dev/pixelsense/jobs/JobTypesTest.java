@@ -59,17 +59,6 @@ class JobTypesTest {
         return RawHttp.post(server.port(), "/v1/jobs", json, Map.of());
     }
 
-    private JsonNode awaitEnd(String id) throws Exception {
-        JsonNode job = null;
-        for (int i = 0; i < 1500; i++) {
-            job = RawHttp.get(server.port(), "/v1/jobs/" + id, Map.of()).json();
-            if (job.path("status").asText().matches("succeeded|failed|cancelled")) {
-                return job;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("job " + id + " did not end: " + job);
-    }
 
     private static String textImage(String text) throws Exception {
         BufferedImage image = new BufferedImage(640, 160, BufferedImage.TYPE_INT_RGB);
@@ -99,7 +88,7 @@ class JobTypesTest {
         // then the job was routed to the default vision model and answers each image in order
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         assertThat(accepted.json().path("model").asText()).isEqualTo("vlm");
-        JsonNode job = awaitEnd(accepted.json().path("id").asText());
+        JsonNode job = JobsOverHttp.awaitEnd(server.port(), accepted.json().path("id").asText());
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
         assertThat(job.path("result").path("images")).hasSize(2);
         assertThat(job.path("result").path("images").get(0).path("answer").asText()).isEqualTo("a red square");
@@ -121,7 +110,7 @@ class JobTypesTest {
 
         // then the lines come back without any model being asked
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        JsonNode job = awaitEnd(accepted.json().path("id").asText());
+        JsonNode job = JobsOverHttp.awaitEnd(server.port(), accepted.json().path("id").asText());
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
         JsonNode lines = job.path("result").path("images").get(0).path("lines");
         assertThat(lines.toString()).contains("HELLO").contains("4242");
