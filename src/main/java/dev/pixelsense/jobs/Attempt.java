@@ -9,14 +9,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class Attempt implements JobContext {
     private final Job job;
+    private final Broker.Delivery delivery;
     private final Thread thread;
     private final Worker worker;
     private final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
     private boolean cancelled;
     private boolean done;
 
-    Attempt(Job job, Thread thread, Worker worker) {
+    Attempt(Job job, Broker.Delivery delivery, Thread thread, Worker worker) {
         this.job = job;
+        this.delivery = delivery;
         this.thread = thread;
         this.worker = worker;
     }
@@ -24,6 +26,10 @@ final class Attempt implements JobContext {
     @Override
     public Job job() {
         return job;
+    }
+
+    Broker.Delivery delivery() {
+        return delivery;
     }
 
     @Override

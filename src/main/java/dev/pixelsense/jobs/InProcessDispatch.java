@@ -92,12 +92,27 @@ final class InProcessDispatch {
         return models.values().stream().anyMatch(m -> m.contains(model));
     }
 
+    /** The job as a snapshot; a queued one naming a model no consumer serves says so. */
+    Job view(InProcessJob e) {
+        Job job = e.snapshot();
+        return job.state() instanceof JobState.Queued && job.model() != null && !served(job.model())
+                ? job.withMessage(Worker.unservedMessage(job.model())) : job;
+    }
+
     void webhookDue(String id, long atMillis) {
         webhooksDue.put(id, atMillis);
     }
 
-    void webhookDone(String id) {
-        webhooksDue.remove(id);
+    /** Records a webhook attempt on the job (when it is still there) and schedules the next or forgets it. */
+    void webhookAttempted(InProcessJob job, String id, Job.Webhook status, java.time.Duration retryIn) {
+        if (job != null) {
+            job.webhook = status;
+        }
+        if (retryIn == null || job == null) {
+            webhooksDue.remove(id);
+        } else {
+            webhooksDue.put(id, System.currentTimeMillis() + retryIn.toMillis());
+        }
     }
 
     /** A due webhook's job id, pushed {@code claimMillis} ahead; null when none is due. */

@@ -25,6 +25,15 @@ final class InProcessJob {
         this.webhook = request.webhook() == null ? null : Job.Webhook.pending(request.webhook());
     }
 
+    /** Enters a terminal state. */
+    void finish(JobState terminal) {
+        state = terminal;
+        finished = Instant.now();
+        if (terminal instanceof JobState.Succeeded) {
+            progress = 1;
+        }
+    }
+
     Job snapshot() {
         return new Job(id, request.type(), state, progress, message, request.input(), request.model(),
                 request.priority(), result, error, attempts, worker, created, started, finished, webhook);

@@ -52,12 +52,10 @@ final class InProcessJobs implements Broker {
     }
 
     private void locked(Runnable work) {
-        lock.lock();
-        try {
+        locked(() -> {
             work.run();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
@@ -80,18 +78,12 @@ final class InProcessJobs implements Broker {
 
     @Override
     public Job get(String id) {
-        return locked(() -> view(jobs.entry(id)));
-    }
-
-    private Job view(InProcessJob e) {
-        Job job = e.snapshot();
-        return job.state() instanceof JobState.Queued && job.model() != null && !dispatch.served(job.model())
-                ? job.withMessage(Worker.unservedMessage(job.model())) : job;
+        return locked(() -> dispatch.view(jobs.entry(id)));
     }
 
     @Override
     public List<Job> list(JobState state, int limit) {
-        return locked(() -> jobs.newestFirst(state, limit).stream().map(this::view).toList());
+        return locked(() -> jobs.newestFirst(state, limit).stream().map(dispatch::view).toList());
     }
 
     @Override
@@ -120,11 +112,7 @@ final class InProcessJobs implements Broker {
 
     /** Under the lock: a terminal state, and the webhook due now when there is one. */
     private void finish(InProcessJob e, JobState state) {
-        e.state = state;
-        e.finished = Instant.now();
-        if (state instanceof JobState.Succeeded) {
-            e.progress = 1;
-        }
+        e.finish(state);
         if (e.webhook != null) {
             dispatch.webhookDue(e.id, System.currentTimeMillis());
         }
@@ -284,17 +272,7 @@ final class InProcessJobs implements Broker {
 
     @Override
     public void webhookAttempted(String id, Job.Webhook status, Duration retryIn) {
-        locked(() -> {
-            InProcessJob e = jobs.find(id);
-            if (e != null) {
-                e.webhook = status;
-            }
-            if (retryIn == null || e == null) {
-                dispatch.webhookDone(id);
-            } else {
-                dispatch.webhookDue(id, System.currentTimeMillis() + retryIn.toMillis());
-            }
-        });
+        locked(() -> dispatch.webhookAttempted(jobs.find(id), id, status, retryIn));
     }
 
     @Override

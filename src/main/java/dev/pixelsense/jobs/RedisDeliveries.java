@@ -3,18 +3,26 @@ package dev.pixelsense.jobs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The taking side of the Redis engine. A take is one script (TAKE: reclaim a dead worker's entry,
- * else read the first stream with an entry, and start the job, all in one round trip); only when
- * every stream is empty does the caller block in XREADGROUP on all of them (at most half a lease, so
- * reclaims and due retries are looked at that often) and start what arrives with a second script.
+ * else read the streams in order, and start the jobs, all in one round trip, for as many jobs as the
+ * consumer has threads waiting); only when every stream is empty does one taker block in XREADGROUP
+ * on all of them (at most half a lease, so reclaims and due retries are looked at that often) and
+ * start what arrives with a second script.
  * Reclaims and due retries are looked at once per {@value #RECLAIM_EVERY_MS} ms per process, not on
  * every take: with thousands of takes a second the XAUTOCLAIM scans would cost more than the jobs.
  */
 final class RedisDeliveries {
     static final long RECLAIM_EVERY_MS = 100;
+    /** The most jobs one take script starts at once. */
+    static final int MAX_BATCH = 32;
 
     private final RedisConnections redis;
     private final RedisLanes lanes;
@@ -29,45 +37,95 @@ final class RedisDeliveries {
         this.prefix = settings.prefix();
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * The takers of one consumer (one worker's threads): at most one of them talks to Redis at a
+     * time, asking for as many jobs as there are threads waiting; the others take the extras from
+     * {@code ready}. So a busy worker with N idle threads fetches N jobs in one script call, and every
+     * job fetched has a thread waiting for it (a started job never sits unrenewed in a buffer).
+     */
+    private static final class Takers {
+        final ReentrantLock fetch = new ReentrantLock();
+        final ConcurrentLinkedQueue<Broker.Delivery> ready = new ConcurrentLinkedQueue<>();
+        final AtomicInteger waiting = new AtomicInteger();
+    }
+
+    private final Map<String, Takers> takers = new ConcurrentHashMap<>();
+
     Broker.Delivery take(String consumer, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        List<String> streams = lanes.streamsOf(consumer);
-        while (true) {
-            long now = System.currentTimeMillis();
-            boolean reclaim = now - lastReclaim >= RECLAIM_EVERY_MS;
-            if (reclaim) {
-                lastReclaim = now;
-            }
-            Object taken;
-            try {
-                taken = redis.eval(RedisScripts.TAKE, streams, prefix, RedisLanes.GROUP, consumer, now,
-                        settings.lease().toMillis(), reclaim ? "1" : "0");
-            } catch (RespConnection.RedisError e) {
-                if (!e.getMessage().startsWith("NOGROUP") && !e.getMessage().contains("NOGROUP")) {
-                    throw e;
+        Takers t = takers.computeIfAbsent(consumer, c -> new Takers());
+        t.waiting.incrementAndGet();
+        try {
+            while (true) {
+                Broker.Delivery d = t.ready.poll();
+                if (d != null) {
+                    return d;
                 }
-                lanes.recreateGroups();   // Redis lost its data (restarted without persistence)
-                continue;
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.fetch.tryLock(left, TimeUnit.NANOSECONDS)) {
+                    return t.ready.poll();
+                }
+                try {
+                    d = t.ready.poll();
+                    if (d == null) {
+                        d = fetch(consumer, t, deadline);
+                    }
+                    if (d != null) {
+                        return d;
+                    }
+                } finally {
+                    t.fetch.unlock();
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
-            if (taken instanceof List<?> t) {
-                String id = (String) t.get(2);
-                return new Broker.Delivery(id, (String) t.get(1), (String) t.get(0),
-                        RedisJobCodec.job(id, (List<?>) t.get(3)));
+        } finally {
+            t.waiting.decrementAndGet();
+        }
+    }
+
+    /** One TAKE for as many jobs as threads wait (extras to {@code ready}); if none, one blocking read. */
+    private Broker.Delivery fetch(String consumer, Takers t, long deadline) {
+        List<String> streams = lanes.streamsOf(consumer);
+        long now = System.currentTimeMillis();
+        boolean reclaim = now - lastReclaim >= RECLAIM_EVERY_MS;
+        if (reclaim) {
+            lastReclaim = now;
+        }
+        List<?> taken;
+        try {
+            taken = (List<?>) redis.eval(RedisScripts.TAKE, streams, prefix, RedisLanes.GROUP, consumer, now,
+                    settings.lease().toMillis(), reclaim ? "1" : "0", Math.max(1, Math.min(MAX_BATCH,
+                            t.waiting.get())));
+        } catch (RespConnection.RedisError e) {
+            if (!e.getMessage().contains("NOGROUP")) {
+                throw e;
             }
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                return null;
-            }
-            long block = Math.max(1, Math.min(left, Math.min(settings.lease().toMillis() / 2, 1000)));
-            Broker.Delivery d = blockingRead(consumer, streams, block);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            if (d != null) {
-                return d;
+            lanes.recreateGroups();   // Redis lost its data (restarted without persistence)
+            return null;
+        }
+        Broker.Delivery first = null;
+        for (Object o : taken) {
+            List<?> r = (List<?>) o;
+            String id = (String) r.get(2);
+            Broker.Delivery d = new Broker.Delivery(id, (String) r.get(1), (String) r.get(0),
+                    RedisJobCodec.job(id, (List<?>) r.get(3)));
+            if (first == null) {
+                first = d;
+            } else {
+                t.ready.add(d);
             }
         }
+        if (first != null) {
+            return first;
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+            return null;
+        }
+        return blockingRead(consumer, streams, Math.max(1, Math.min(left, Math.min(settings.lease().toMillis() / 2,
+                1000))));
     }
 
     /** XREADGROUP BLOCK on every stream; the first entry that arrives (others stay pending: reclaimed later). */

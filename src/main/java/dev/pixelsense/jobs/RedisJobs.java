@@ -25,11 +25,13 @@ import java.util.function.Consumer;
  * whose thread calls listeners in order.
  */
 final class RedisJobs implements Broker {
+    static final int SUBMIT_BATCH = 500;
     private final JobSettings settings;
     private final RedisConnections redis;
     private final String prefix;
     private final RedisLanes lanes;
     private final RedisDeliveries deliveries;
+    private final RedisCompletions completions;
     private final RedisSubscriber subscriber;
     private final JobListeners listeners = new JobListeners();
 
@@ -39,6 +41,7 @@ final class RedisJobs implements Broker {
         this.prefix = settings.prefix();
         this.lanes = new RedisLanes(redis, prefix, settings.lease().toMillis());
         this.deliveries = new RedisDeliveries(redis, lanes, settings);
+        this.completions = new RedisCompletions(redis, settings);
         redis.callRetrying("PING");   // fail fast
         this.subscriber = new RedisSubscriber(redis, List.of(prefix + "events", prefix + "cancel"), this::message);
     }
@@ -62,33 +65,24 @@ final class RedisJobs implements Broker {
         return queued(id, request, now);
     }
 
+    /** One script call per batch of at most {@value #SUBMIT_BATCH} jobs (requests with idempotency keys go one by one). */
     @Override
     public List<Job> submitAll(List<JobRequest> requests) {
         if (requests.stream().anyMatch(r -> r.idempotencyKey() != null)) {
             return Broker.super.submitAll(requests);
         }
         long now = System.currentTimeMillis();
-        List<Object[]> commands = new ArrayList<>(requests.size());
         List<Job> jobs = new ArrayList<>(requests.size());
-        redis.callRetrying("SCRIPT", "LOAD", RedisScripts.SUBMIT.text());   // so that EVALSHA cannot miss below
-        for (JobRequest r : requests) {
-            String id = Ids.newJobId();
-            List<String> keys = keys(id, r);
-            Object[] args = fields(id, r, now);
-            Object[] command = new Object[5 + args.length];
-            command[0] = "EVALSHA";
-            command[1] = RedisScripts.SUBMIT.sha();
-            command[2] = 2;
-            command[3] = keys.get(0);
-            command[4] = keys.get(1);
-            System.arraycopy(args, 0, command, 5, args.length);
-            commands.add(command);
-            jobs.add(queued(id, r, now));
-        }
-        for (Object reply : redis.pipeline(commands)) {
-            if (reply instanceof RuntimeException e) {
-                throw e;
+        for (int from = 0; from < requests.size(); from += SUBMIT_BATCH) {
+            List<Object> args = new ArrayList<>(List.of(prefix, now));
+            for (JobRequest r : requests.subList(from, Math.min(requests.size(), from + SUBMIT_BATCH))) {
+                String id = Ids.newJobId();
+                List<Object> pairs = pairs(r, now);
+                args.addAll(List.of(id, lanes.stream(r.priority(), r.model()), pairs.size()));
+                args.addAll(pairs);
+                jobs.add(queued(id, r, now));
             }
+            redis.eval(RedisScripts.SUBMIT_MANY, List.of(), args.toArray());
         }
         return jobs;
     }
@@ -98,16 +92,22 @@ final class RedisJobs implements Broker {
     }
 
     private Object[] fields(String id, JobRequest request, long now) {
-        List<Object> fields = new ArrayList<>(List.of(prefix, id, now, "type", request.type(), "input",
-                request.input().toString(), "priority", request.priority(), "state", "queued", "attempts", 0,
-                "progress", 0, "created", now));
+        List<Object> fields = new ArrayList<>(List.of(prefix, id, now));
+        fields.addAll(pairs(request, now));
+        return fields.toArray();
+    }
+
+    /** The hash's field/value pairs of a new job. */
+    private static List<Object> pairs(JobRequest request, long now) {
+        List<Object> pairs = new ArrayList<>(List.of("type", request.type(), "input", request.input().toString(),
+                "priority", request.priority(), "state", "queued", "attempts", 0, "progress", 0, "created", now));
         if (request.model() != null) {
-            fields.addAll(List.of("model", request.model()));
+            pairs.addAll(List.of("model", request.model()));
         }
         if (request.webhook() != null) {
-            fields.addAll(List.of("webhook", request.webhook(), "webhook_status", "pending"));
+            pairs.addAll(List.of("webhook", request.webhook(), "webhook_status", "pending"));
         }
-        return fields.toArray();
+        return pairs;
     }
 
     private static Job queued(String id, JobRequest r, long now) {
@@ -236,10 +236,7 @@ final class RedisJobs implements Broker {
     }
 
     private boolean finish(Delivery d, JobState state, String field, String value, boolean deadLetter) {
-        return (Long) redis.eval(RedisScripts.FINISH, List.of(key(d.id()), d.lane(), prefix + "dead"), prefix, d.id(),
-                RedisLanes.GROUP, d.handle(), state.name(), field, value, System.currentTimeMillis(),
-                settings.resultTtl().toSeconds(), deadLetter ? "1" : "0",
-                RedisJobCodec.event(JobEvent.state(d.id(), state))) == 1;
+        return completions.finish(d, state, field, value, deadLetter);
     }
 
     @Override

@@ -57,14 +57,30 @@ final class RedisScripts {
             + "return 1");
 
     /**
-     * Takes and starts the next job for a consumer, in one step. KEYS: the consumer's streams, high
-     * band first. ARGV: prefix, group, consumer, now, min idle millis, reclaim flag. With the flag set
-     * it first moves due retries into their streams, then claims entries idle longer than a lease (a
-     * dead worker's). Entries of jobs already terminal (cancelled while queued) are acknowledged and
-     * skipped. Returns {stream, entry, id, job hash as a flat list} or false.
+     * Queues many jobs in one call (submitAll). KEYS: none. ARGV: prefix, created millis, then per
+     * job: id, stream, number of hash values n, and n values (field/value pairs).
+     */
+    static final Script SUBMIT_MANY = Script.of(""
+            + "local p, created, i = ARGV[1], ARGV[2], 3\n"
+            + "while i <= #ARGV do\n"
+            + "  local id, lane, n = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])\n"
+            + "  redis.call('HSET', p .. 'job:' .. id, 'lane', lane, unpack(ARGV, i + 3, i + 2 + n))\n"
+            + "  redis.call('ZADD', p .. 'state:queued', created, id)\n"
+            + "  redis.call('XADD', lane, '*', 'id', id)\n"
+            + "  i = i + 3 + n\n"
+            + "end\n"
+            + "return 1");
+
+    /**
+     * Takes and starts up to COUNT jobs for a consumer, in one step. KEYS: the consumer's streams,
+     * high band first. ARGV: prefix, group, consumer, now, min idle millis, reclaim flag, count. With
+     * the flag set it first moves due retries into their streams, then claims one entry idle longer
+     * than a lease (a dead worker's) and returns it alone. Entries of jobs already terminal (cancelled
+     * while queued) are acknowledged and skipped; empty streams are skipped by XLEN, which is cheaper
+     * than a read. Returns a list of {stream, entry, id, job hash as a flat list}, possibly empty.
      */
     static final Script TAKE = Script.of(TERMINAL + MOVE + ""
-            + "local p, group, consumer, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n"
+            + "local p, group, consumer, now, count = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[7])\n"
             + "local function start(stream, entry)\n"
             + "  local id = entry[2][2]\n"
             + "  local job = p .. 'job:' .. id\n"
@@ -92,19 +108,21 @@ final class RedisScripts {
             + "    local r = redis.call('XAUTOCLAIM', k, group, consumer, ARGV[5], '0-0', 'COUNT', 10)\n"
             + "    for _, e in ipairs(r[2]) do\n"
             + "      local out = start(k, e)\n"
-            + "      if out then return out end\n"
+            + "      if out then return {out} end\n"
             + "    end\n"
             + "  end\n"
             + "end\n"
+            + "local taken = {}\n"
             + "for _, k in ipairs(KEYS) do\n"
             + "  for _ = 1, 100 do\n"
+            + "    if #taken >= count or redis.call('XLEN', k) == 0 then break end\n"
             + "    local r = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', 1, 'STREAMS', k, '>')\n"
             + "    if not r then break end\n"
             + "    local out = start(k, r[1][2][1])\n"
-            + "    if out then return out end\n"
+            + "    if out then taken[#taken + 1] = out end\n"
             + "  end\n"
             + "end\n"
-            + "return false");
+            + "return taken");
 
     /**
      * Starts an entry read by a blocking XREADGROUP. KEYS: job, stream. ARGV: prefix, id, consumer,
@@ -132,22 +150,33 @@ final class RedisScripts {
             + "return 1");
 
     /**
-     * Ends a job for good. KEYS: job, stream, dead. ARGV: prefix, id, group, entry, state, field,
-     * value, now, ttl seconds, dead-letter flag, event. Always acks the entry; 1 when this call ended the job.
+     * Ends many jobs for good in one call (one or a group commit of several): acks each entry, and ends each job unless it is already terminal. ARGV: prefix, group, now,
+     * ttl seconds, then per job: id, stream, entry, state, field, value, dead-letter flag, event.
+     * Returns one 1 or 0 per job, as FINISH would.
      */
-    static final Script FINISH = Script.of(TERMINAL + MOVE + WEBHOOK
-            + "redis.call('XACK', KEYS[2], ARGV[3], ARGV[4])\n"
-            + "redis.call('XDEL', KEYS[2], ARGV[4])\n"
-            + "local s = redis.call('HGET', KEYS[1], 'state')\n"
-            + "if not s or terminal(s) then return 0 end\n"
-            + "move(ARGV[1], ARGV[2], s, ARGV[5], KEYS[1])\n"
-            + "redis.call('HSET', KEYS[1], ARGV[6], ARGV[7], 'finished', ARGV[8])\n"
-            + "if ARGV[5] == 'succeeded' then redis.call('HSET', KEYS[1], 'progress', '1') end\n"
-            + "redis.call('EXPIRE', KEYS[1], ARGV[9])\n"
-            + "if ARGV[10] == '1' then redis.call('XADD', KEYS[3], '*', 'id', ARGV[2], 'error', ARGV[7]) end\n"
-            + "webhook(ARGV[1], ARGV[2], KEYS[1], ARGV[8])\n"
-            + "redis.call('PUBLISH', ARGV[1] .. 'events', ARGV[11])\n"
-            + "return 1");
+    static final Script FINISH_MANY = Script.of(TERMINAL + MOVE + WEBHOOK
+            + "local p, group, now, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4]\n"
+            + "local won = {}\n"
+            + "for i = 5, #ARGV, 8 do\n"
+            + "  local id, stream, entry, state = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]\n"
+            + "  local job = p .. 'job:' .. id\n"
+            + "  redis.call('XACK', stream, group, entry)\n"
+            + "  redis.call('XDEL', stream, entry)\n"
+            + "  local s = redis.call('HGET', job, 'state')\n"
+            + "  if not s or terminal(s) then\n"
+            + "    won[#won + 1] = 0\n"
+            + "  else\n"
+            + "    move(p, id, s, state, job)\n"
+            + "    redis.call('HSET', job, ARGV[i + 4], ARGV[i + 5], 'finished', now)\n"
+            + "    if state == 'succeeded' then redis.call('HSET', job, 'progress', '1') end\n"
+            + "    redis.call('EXPIRE', job, ttl)\n"
+            + "    if ARGV[i + 6] == '1' then redis.call('XADD', p .. 'dead', '*', 'id', id, 'error', ARGV[i + 5]) end\n"
+            + "    webhook(p, id, job, now)\n"
+            + "    redis.call('PUBLISH', p .. 'events', ARGV[i + 7])\n"
+            + "    won[#won + 1] = 1\n"
+            + "  end\n"
+            + "end\n"
+            + "return won");
 
     /** KEYS: job, stream, delayed. ARGV: prefix, id, group, entry, error, due millis, event. */
     static final Script RETRY = Script.of(TERMINAL + MOVE

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -68,7 +67,7 @@ public final class Worker implements AutoCloseable {
         this.cancels = broker.onCancel(this::cancelled);
         broker.announce(consumer, this.models);
         long every = Math.max(100, broker.settings().lease().toMillis() / 3);
-        heartbeat.scheduleAtFixedRate(this::announce, every, every, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
         for (int i = 0; i < concurrency; i++) {
             Thread t = Thread.ofPlatform().name("pixelsense-worker-" + i).daemon(true).unstarted(this::loop);
             threads.add(t);
@@ -149,14 +148,11 @@ public final class Worker implements AutoCloseable {
                     + " (known: " + handlers.keySet() + ")", true);
             return;
         }
-        Attempt attempt = new Attempt(job, Thread.currentThread(), this);
+        Attempt attempt = new Attempt(job, d, Thread.currentThread(), this);
         running.put(job.id(), attempt);
         if (earlyCancels.remove(job.id()) != null) {
             attempt.cancel();   // cancelled between start() and now
         }
-        long renewMillis = Math.max(100, broker.settings().lease().toMillis() / 3);
-        ScheduledFuture<?> renewal = heartbeat.scheduleAtFixedRate(() -> renew(d, attempt), renewMillis, renewMillis,
-                TimeUnit.MILLISECONDS);
         JsonNode result = null;
         Throwable failure = null;
         try {
@@ -164,7 +160,6 @@ public final class Worker implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         } finally {
-            renewal.cancel(false);
             running.remove(job.id());
             attempt.finished();
         }
@@ -211,12 +206,23 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * The heartbeat, every third of a lease: announce this worker's models and renew the lease of
+     * every running job (one periodic task rather than one per job: short jobs cost no scheduling).
+     */
+    private void beat() {
+        announce();
+        for (Attempt a : running.values()) {
+            renew(a.delivery(), a);
+        }
+    }
+
     private void renew(Broker.Delivery d, Attempt attempt) {
-        if (killed) {
+        if (killed || attempt.cancelled()) {
             return;
         }
         try {
-            if (!broker.renew(d, consumer)) {
+            if (!broker.renew(d, consumer) && running.get(d.id()) == attempt) {   // not just finished: lost
                 log.warn("job {}: lease lost to another worker; cancelling it here", d.id());
                 attempt.cancel();
             }

@@ -298,6 +298,21 @@ abstract class JobQueueContract {
     }
 
     @Test
+    void should_keep_a_job_longer_than_its_lease_on_its_worker_by_renewing_the_lease() {
+        // given two idle workers, and a job that runs for three leases
+        worker(1);
+        worker(1);
+        Job job = queue.submit(JobRequest.of("noop", json("{\"sleep_ms\":3000,\"steps\":3}")));
+
+        // when it has run
+        Job done = awaitState(job.id(), JobState.SUCCEEDED, Duration.ofSeconds(15));
+
+        // then the heartbeat kept it: one attempt, never reclaimed by the other worker
+        assertThat(done.attempts()).isEqualTo(1);
+        assertThat(done.result().path("attempt").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void should_run_a_job_naming_a_model_only_on_a_worker_that_serves_it() {
         // given two workers serving different models
         Worker alpha = worker(2, Set.of("alpha"), new NoopJob());
