@@ -34,7 +34,12 @@ if (role === 'worker') {
   // warm-up (JIT, connections), not measured
   await queue.addBulk(Array.from({ length: 2000 }, (_, j) => ({ name: 'noop', data: { n: j } })));
   while ((await queue.getCompletedCount()) < 2000) await sleep(20);
-  // throughput
+  // throughput (and the CPU redis-server spent on it, as the Java side measures its own)
+  const redis = await queue.client;
+  const redisCpu = async () => (await redis.info('cpu')).split(/\r?\n/)
+    .filter(l => l.startsWith('used_cpu_sys:') || l.startsWith('used_cpu_user:'))
+    .reduce((sum, l) => sum + Number(l.split(':')[1]), 0);
+  const cpu0 = await redisCpu();
   const base = 2000;
   const started = performance.now();
   for (let i = 0; i < jobs; i += 500) {
@@ -44,6 +49,7 @@ if (role === 'worker') {
   }
   while ((await queue.getCompletedCount()) < base + jobs) await sleep(20);
   const seconds = (performance.now() - started) / 1000;
+  const redisUsPerJob = ((await redisCpu()) - cpu0) * 1e6 / jobs;
   // dispatch latency, open loop (job ids chosen here, so an event cannot beat its start time)
   const t0 = new Map();
   const lat = [];
@@ -63,7 +69,8 @@ if (role === 'worker') {
   while (lat.length < latencyJobs && performance.now() < deadline) await sleep(20);
   lat.sort((x, y) => x - y);
   const pct = q => lat[Math.max(0, Math.min(lat.length - 1, Math.ceil(q * lat.length) - 1))];
-  console.log(JSON.stringify({ jobs, seconds, jobs_per_s: jobs / seconds, latency_count: lat.length,
+  console.log(JSON.stringify({ jobs, seconds, jobs_per_s: jobs / seconds, redis_us_per_job: redisUsPerJob,
+    latency_count: lat.length,
     p50_ms: pct(0.5), p99_ms: pct(0.99), max_ms: lat[lat.length - 1] }));
   for (const child of children) child.send('stop');
   await Promise.all(children.map(ch => new Promise(r => ch.once('exit', r))));

@@ -275,7 +275,8 @@ public final class JobsBench {
         JsonNode r = OpenAiJson.MAPPER.readTree(out.substring(out.lastIndexOf('\n') + 1));
         return new Row("BullMQ " + bullmqVersion(nodeDir), workers, concurrency, r.path("jobs_per_s").asDouble(),
                 (long) (r.path("p50_ms").asDouble() * 1e6), (long) (r.path("p99_ms").asDouble() * 1e6),
-                (long) (r.path("max_ms").asDouble() * 1e6), r.path("latency_count").asInt(), Double.NaN);
+                (long) (r.path("max_ms").asDouble() * 1e6), r.path("latency_count").asInt(),
+                r.path("redis_us_per_job").asDouble(Double.NaN));
     }
 
     private static String bullmqVersion(Path nodeDir) throws IOException {

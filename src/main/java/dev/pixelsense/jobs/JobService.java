@@ -28,10 +28,14 @@ public final class JobService implements AutoCloseable {
     private final JobQueue queue;
     private final Worker worker;
     private final Webhooks webhooks;
+    /** The models jobs may name, when no other process can run them (in-process); null on Redis. */
+    private final Set<String> onlyModels;
     private boolean closed;
 
-    private JobService(JobsConfig config, JobQueue queue, List<JobHandler> handlers, Worker worker) {
+    private JobService(JobsConfig config, JobQueue queue, List<JobHandler> handlers, Worker worker,
+                       Set<String> onlyModels) {
         this.config = config;
+        this.onlyModels = onlyModels;
         this.queue = queue;
         this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(JobHandler::type, Function.identity()));
         this.worker = worker;
@@ -53,7 +57,7 @@ public final class JobService implements AutoCloseable {
                     ? Worker.start(queue, handlers, config.concurrency(), models) : null;
             log.info("jobs: {}{}", queue.describe(), worker == null ? "" : ", a worker serving " + new TreeSet<>(models)
                     + " (" + config.concurrency() + " at once)");
-            return new JobService(config, queue, handlers, worker);
+            return new JobService(config, queue, handlers, worker, where == null ? Set.copyOf(models) : null);
         } catch (RuntimeException e) {
             queue.close();
             throw e;
@@ -88,7 +92,13 @@ public final class JobService implements AutoCloseable {
         if (request.webhook() != null) {
             Webhooks.check(request.webhook(), config.webhooks());
         }
-        return queue.submit(handler.prepare(request));
+        JobRequest prepared = handler.prepare(request);
+        if (onlyModels != null && prepared.model() != null && !onlyModels.contains(prepared.model())) {
+            throw new BadRequestException("No model '" + prepared.model() + "' here: this server runs jobs itself, "
+                    + "with " + new TreeSet<>(onlyModels) + " (with Redis, workers elsewhere may serve others)", "model",
+                    "model_not_found");
+        }
+        return queue.submit(prepared);
     }
 
     @Override

@@ -136,6 +136,8 @@ class JobTypesTest {
                 new Case("{\"type\":\"describe_video\",\"input\":{\"video\":\"data:video/mp4;base64,AAAA\","
                         + "\"sampling\":\"random\"}}", 400, "input.sampling", null),
                 new Case("{\"type\":\"noop\",\"input\":{},\"priority\":\"urgent\"}", 400, "priority", null),
+                new Case("{\"type\":\"describe_images\",\"model\":\"ghost\",\"input\":{\"images\":[" + image
+                        + "]}}", 400, "model", "model_not_found"),
                 new Case("{\"type\":\"noop\",\"input\":{},\"webhook\":\"https://example.com/hook\"}", 400, "webhook",
                         "webhooks_disabled"),
         };
