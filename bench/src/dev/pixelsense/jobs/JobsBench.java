@@ -131,7 +131,7 @@ public final class JobsBench {
             Map<String, Long> started = new ConcurrentHashMap<>();
             Map<String, Long> submitted = new ConcurrentHashMap<>();
             RespConnection sub = new RespConnection(uri, 10_000);
-            sub.send("SUBSCRIBE", PREFIX + "events");
+            sub.send("PSUBSCRIBE", PREFIX + "events:*");
             sub.read();
             sub.timeout(0);
             Thread listener = Thread.ofPlatform().daemon(true).start(() -> {
@@ -139,7 +139,7 @@ public final class JobsBench {
                     while (true) {
                         List<?> push = (List<?>) sub.read();
                         long now = System.nanoTime();
-                        JsonNode event = OpenAiJson.MAPPER.readTree((String) push.get(2));
+                        JsonNode event = OpenAiJson.MAPPER.readTree((String) push.get(3));   // pmessage
                         if ("running".equals(event.path("state").asText())) {
                             started.putIfAbsent(event.path("id").asText(), now);
                         }

@@ -20,9 +20,10 @@ import java.util.function.Consumer;
  * min-idle of one lease hands only dead workers' entries to others. Retries wait in the sorted set
  * {@code PREFIX delayed}; the dead letter is the stream {@code PREFIX dead}; webhook deliveries wait
  * in the sorted set {@code PREFIX webhooks}. Idempotency keys are {@code SET NX} with the result TTL.
- * Progress, state changes and cancellations go over pub/sub ({@code PREFIX events},
- * {@code PREFIX cancel}), published by the transition scripts and read by one subscriber connection
- * whose thread calls listeners in order.
+ * Progress and state changes go over pub/sub on the job's own channel ({@code PREFIX events:ID},
+ * subscribed to only while someone follows that job), cancellations on {@code PREFIX cancel}; they
+ * are published by the transition scripts and read by one subscriber connection whose thread calls
+ * listeners in order.
  */
 final class RedisJobs implements Broker {
     static final int SUBMIT_BATCH = 500;
@@ -43,7 +44,7 @@ final class RedisJobs implements Broker {
         this.deliveries = new RedisDeliveries(redis, lanes, settings);
         this.completions = new RedisCompletions(redis, settings);
         redis.callRetrying("PING");   // fail fast
-        this.subscriber = new RedisSubscriber(redis, List.of(prefix + "events", prefix + "cancel"), this::message);
+        this.subscriber = new RedisSubscriber(redis, List.of(prefix + "cancel"), this::message);
     }
 
     private String key(String id) {
@@ -178,15 +179,28 @@ final class RedisJobs implements Broker {
             listeners.cancelled(payload);
             return;
         }
-        JsonNode n = RedisJobCodec.json(payload);
-        if (listeners.hasSubscribers(n.path("id").asText())) {
-            listeners.emit(RedisJobCodec.event(n));
-        }
+        listeners.emit(RedisJobCodec.event(RedisJobCodec.json(payload)));
     }
 
+    /** Subscribes to the job's channel for its first listener (returns once Redis confirmed it). */
     @Override
     public Subscription subscribe(String id, Consumer<JobEvent> listener) {
-        return listeners.subscribe(id, listener);
+        String channel = prefix + "events:" + id;
+        synchronized (listeners) {
+            boolean first = !listeners.hasSubscribers(id);
+            Subscription s = listeners.subscribe(id, listener);
+            if (first) {
+                subscriber.add(channel);
+            }
+            return () -> {
+                synchronized (listeners) {
+                    s.close();
+                    if (!listeners.hasSubscribers(id)) {
+                        subscriber.remove(channel);
+                    }
+                }
+            };
+        }
     }
 
     @Override
@@ -222,7 +236,7 @@ final class RedisJobs implements Broker {
     @Override
     public void progress(String id, double fraction, String message) {
         redis.eval(RedisScripts.PROGRESS, List.of(key(id)), fraction, message == null ? "" : message,
-                prefix + "events", RedisJobCodec.event(JobEvent.progress(id, fraction, message)));
+                prefix + "events:" + id, RedisJobCodec.event(JobEvent.progress(id, fraction, message)));
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.util.HexFormat;
  * Redis does not know a script yet). Every script that ends an attempt first checks the job is not
  * terminal, so a second finisher (a reclaimed job finishing twice, a cancel racing a success)
  * changes nothing and learns it lost. A transition publishes its event from inside the script, so a
- * job costs one round trip per step. State indexes are sorted sets {@code PREFIX state:NAME} scored
+ * job costs one round trip per step. Events go to the job's own channel {@code PREFIX events:ID}, so
+ * only a process following that job receives them (a PUBLISH nobody listens to costs next to nothing).
+ * State indexes are sorted sets {@code PREFIX state:NAME} scored
  * by creation time, for newest-first listing. Keys are built from the prefix inside the scripts:
  * fine for one Redis server, not for Redis Cluster.
  */
@@ -93,7 +95,7 @@ final class RedisScripts {
             + "  move(p, id, s, 'running', job)\n"
             + "  redis.call('HSET', job, 'worker', consumer, 'started', now, 'progress', '0', 'message', '')\n"
             + "  redis.call('HINCRBY', job, 'attempts', 1)\n"
-            + "  redis.call('PUBLISH', p .. 'events', cjson.encode({id = id, kind = 'state', state = 'running', "
+            + "  redis.call('PUBLISH', p .. 'events:' .. id, cjson.encode({id = id, kind = 'state', state = 'running', "
             + "progress = 0}))\n"
             + "  return {stream, entry[1], id, redis.call('HGETALL', job)}\n"
             + "end\n"
@@ -138,7 +140,7 @@ final class RedisScripts {
             + "move(ARGV[1], ARGV[2], s, 'running', KEYS[1])\n"
             + "redis.call('HSET', KEYS[1], 'worker', ARGV[3], 'started', ARGV[4], 'progress', '0', 'message', '')\n"
             + "redis.call('HINCRBY', KEYS[1], 'attempts', 1)\n"
-            + "redis.call('PUBLISH', ARGV[1] .. 'events', cjson.encode({id = ARGV[2], kind = 'state', "
+            + "redis.call('PUBLISH', ARGV[1] .. 'events:' .. ARGV[2], cjson.encode({id = ARGV[2], kind = 'state', "
             + "state = 'running', progress = 0}))\n"
             + "return redis.call('HGETALL', KEYS[1])");
 
@@ -172,7 +174,7 @@ final class RedisScripts {
             + "    redis.call('EXPIRE', job, ttl)\n"
             + "    if ARGV[i + 6] == '1' then redis.call('XADD', p .. 'dead', '*', 'id', id, 'error', ARGV[i + 5]) end\n"
             + "    webhook(p, id, job, now)\n"
-            + "    redis.call('PUBLISH', p .. 'events', ARGV[i + 7])\n"
+            + "    redis.call('PUBLISH', p .. 'events:' .. id, ARGV[i + 7])\n"
             + "    won[#won + 1] = 1\n"
             + "  end\n"
             + "end\n"
@@ -187,7 +189,7 @@ final class RedisScripts {
             + "move(ARGV[1], ARGV[2], s, 'queued', KEYS[1])\n"
             + "redis.call('HSET', KEYS[1], 'error', ARGV[5])\n"
             + "redis.call('ZADD', KEYS[3], ARGV[6], ARGV[2])\n"
-            + "redis.call('PUBLISH', ARGV[1] .. 'events', ARGV[7])\n"
+            + "redis.call('PUBLISH', ARGV[1] .. 'events:' .. ARGV[2], ARGV[7])\n"
             + "return 1");
 
     /**
@@ -203,7 +205,7 @@ final class RedisScripts {
             + "redis.call('ZREM', KEYS[2], ARGV[2])\n"
             + "webhook(ARGV[1], ARGV[2], KEYS[1], ARGV[3])\n"
             + "if s == 'running' then redis.call('PUBLISH', ARGV[1] .. 'cancel', ARGV[2]) end\n"
-            + "redis.call('PUBLISH', ARGV[1] .. 'events', ARGV[5])\n"
+            + "redis.call('PUBLISH', ARGV[1] .. 'events:' .. ARGV[2], ARGV[5])\n"
             + "if s == 'running' then return 2 end\n"
             + "return 1");
 
