@@ -1,7 +1,7 @@
 // The BullMQ anchor of bench/jobs: the same no-op workload on BullMQ (Node.js), the Redis job queue
 // the design compares against. bench/jobs copies this file next to its node_modules and runs
-//   node jobs-bullmq.mjs PORT WORKERS CONCURRENCY JOBS RATE LATENCY_JOBS
-// It forks WORKERS worker processes (each a BullMQ Worker with CONCURRENCY), then measures
+//   node jobs-bullmq.mjs main PORT WORKERS CONCURRENCY JOBS RATE LATENCY_JOBS WARMUP
+// It forks WORKERS worker processes (each a BullMQ Worker with CONCURRENCY), runs WARMUP jobs, then measures
 // (1) throughput: JOBS no-op jobs added with addBulk in batches of 500, until all are completed;
 // (2) dispatch latency: LATENCY_JOBS jobs added one by one at RATE per second (open loop), from just
 // before queue.add to the 'active' event seen by a QueueEvents listener (as pixelsense's is measured
@@ -21,6 +21,7 @@ if (role === 'worker') {
 } else {
   const workers = Number(a), concurrency = Number(b), jobs = Number(c), rate = Number(d);
   const latencyJobs = Number(process.argv[8]);
+  const warmup = Number(process.argv[9] || 2000);
   const queue = new Queue('bench', { connection });
   const events = new QueueEvents('bench', { connection });
   await events.waitUntilReady();
@@ -32,15 +33,17 @@ if (role === 'worker') {
   }
   const sleep = ms => new Promise(r => setTimeout(r, ms));
   // warm-up (JIT, connections), not measured
-  await queue.addBulk(Array.from({ length: 2000 }, (_, j) => ({ name: 'noop', data: { n: j } })));
-  while ((await queue.getCompletedCount()) < 2000) await sleep(20);
+  for (let i = 0; i < warmup; i += 500) {
+    await queue.addBulk(Array.from({ length: Math.min(500, warmup - i) }, (_, j) => ({ name: 'noop', data: { n: j } })));
+  }
+  while ((await queue.getCompletedCount()) < warmup) await sleep(20);
   // throughput (and the CPU redis-server spent on it, as the Java side measures its own)
   const redis = await queue.client;
   const redisCpu = async () => (await redis.info('cpu')).split(/\r?\n/)
     .filter(l => l.startsWith('used_cpu_sys:') || l.startsWith('used_cpu_user:'))
     .reduce((sum, l) => sum + Number(l.split(':')[1]), 0);
   const cpu0 = await redisCpu();
-  const base = 2000;
+  const base = warmup;
   const started = performance.now();
   for (let i = 0; i < jobs; i += 500) {
     const batch = [];

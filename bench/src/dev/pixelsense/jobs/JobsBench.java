@@ -58,6 +58,8 @@ public final class JobsBench {
     }
 
     private static final String PREFIX = "bench:";
+    /** Warm-up jobs per worker process (both engines), so each has compiled its hot paths. */
+    static final int WARMUP_PER_WORKER = 5_000;
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -113,8 +115,8 @@ public final class JobsBench {
                     throw new IllegalStateException("worker " + i + " did not start; see " + work);
                 }
             }
-            // warm-up (JIT, connections), then throughput
-            submitAndAwait(client, redis, 5_000);
+            // warm-up (JIT of every worker process, connections), then throughput
+            submitAndAwait(client, redis, WARMUP_PER_WORKER * workers);
             redis.call("CONFIG", "RESETSTAT");
             double cpu0 = redisCpu(redis);
             long workerCpu0 = workersCpuNanos(procs);
@@ -266,7 +268,7 @@ public final class JobsBench {
                               int latencyJobs) throws Exception {
         Process p = new ProcessBuilder("node", "jobs-bullmq.mjs", "main", Integer.toString(port),
                 Integer.toString(workers), Integer.toString(concurrency), Integer.toString(jobs), Integer.toString(rate),
-                Integer.toString(latencyJobs)).directory(nodeDir.toFile())
+                Integer.toString(latencyJobs), Integer.toString(WARMUP_PER_WORKER * workers)).directory(nodeDir.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (p.waitFor() != 0) {
@@ -334,7 +336,8 @@ public final class JobsBench {
                 .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append(")\n\n");
         out.append("Command: `").append(command).append("`. Machine: ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores, load average before ").append(loadBefore).append(", after ").append(loadAfter)
-                .append(". Throughput: ").append(jobs).append(" jobs in pipelined batches of 500 after a warm-up. ")
+                .append(". Throughput: ").append(jobs).append(" jobs in pipelined batches of 500 after a warm-up of ")
+                .append(WARMUP_PER_WORKER).append(" jobs per worker process. ")
                 .append("Dispatch: ").append(latencyJobs).append(" jobs at ").append(rate)
                 .append("/s, submit call to running seen by a subscriber.\n\n");
         out.append("| engine | workers | concurrency each | jobs/s | Redis CPU µs/job | dispatch p50 ms | p99 ms "

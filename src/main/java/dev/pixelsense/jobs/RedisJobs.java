@@ -33,6 +33,7 @@ final class RedisJobs implements Broker {
     private final RedisLanes lanes;
     private final RedisDeliveries deliveries;
     private final RedisCompletions completions;
+    private final RedisWebhookQueue webhooks;
     private final RedisSubscriber subscriber;
     private final JobListeners listeners = new JobListeners();
 
@@ -43,6 +44,7 @@ final class RedisJobs implements Broker {
         this.lanes = new RedisLanes(redis, prefix, settings.lease().toMillis());
         this.deliveries = new RedisDeliveries(redis, lanes, settings);
         this.completions = new RedisCompletions(redis, settings);
+        this.webhooks = new RedisWebhookQueue(redis, prefix);
         redis.callRetrying("PING");   // fail fast
         this.subscriber = new RedisSubscriber(redis, List.of(prefix + "cancel"), this::message);
     }
@@ -267,22 +269,12 @@ final class RedisJobs implements Broker {
 
     @Override
     public String claimWebhook(Duration claim) {
-        return (String) redis.eval(RedisScripts.CLAIM_WEBHOOK, List.of(prefix + "webhooks"),
-                System.currentTimeMillis(), claim.toMillis());
+        return webhooks.claim(claim);
     }
 
     @Override
     public void webhookAttempted(String id, Job.Webhook status, Duration retryIn) {
-        List<Object> set = new ArrayList<>(List.of("HSET", key(id), "webhook_status", status.status(),
-                "webhook_attempts", status.attempts()));
-        List<Object> unset = new ArrayList<>(List.of("HDEL", key(id)));
-        (status.error() == null ? unset : set).addAll(status.error() == null ? List.of("webhook_error")
-                : List.of("webhook_error", status.error()));
-        (status.deliveredAt() == null ? unset : set).addAll(status.deliveredAt() == null ? List.of("webhook_at")
-                : List.of("webhook_at", status.deliveredAt().toEpochMilli()));
-        redis.pipeline(List.of(set.toArray(), unset.toArray(), retryIn == null
-                ? new Object[] {"ZREM", prefix + "webhooks", id}
-                : new Object[] {"ZADD", prefix + "webhooks", System.currentTimeMillis() + retryIn.toMillis(), id}));
+        webhooks.attempted(id, status, retryIn);
     }
 
     @Override
