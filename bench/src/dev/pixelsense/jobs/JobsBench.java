@@ -70,6 +70,7 @@ public final class JobsBench {
         int latencyJobs = Integer.parseInt(args[5]);
         int concurrency = Integer.parseInt(args[6]);
         String command = args[7];
+        int repeats = Integer.parseInt(args[8]);
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         List<Row> rows = new ArrayList<>();
         int port = freePort();
@@ -79,6 +80,7 @@ public final class JobsBench {
         URI uri = URI.create("redis://127.0.0.1:" + port);
         try {
             awaitRedis(uri);
+            for (int run = 0; run < repeats; run++) {
             for (int workers : new int[] {1, 4}) {
                 flush(uri);
                 rows.add(pixelsense(jar, work, uri, workers, concurrency, jobs, rate, latencyJobs));
@@ -89,12 +91,13 @@ public final class JobsBench {
                     rows.add(bullmq(Path.of(nodeDir), port, workers, concurrency, jobs, rate, latencyJobs));
                 }
             }
+            }
         } finally {
             redis.destroy();
             redis.waitFor(5, TimeUnit.SECONDS);
         }
         report(rows, command, loadBefore, Files.readString(Path.of("/proc/loadavg")).trim(), jobs, rate, latencyJobs,
-                nodeDir.equals("-"));
+                nodeDir.equals("-"), repeats);
     }
 
     private static Row pixelsense(Path jar, Path work, URI uri, int workers, int concurrency, int jobs, int rate,
@@ -329,8 +332,8 @@ public final class JobsBench {
         }
     }
 
-    private static void report(List<Row> rows, String command, String loadBefore, String loadAfter, int jobs, int rate,
-                               int latencyJobs, boolean noBullmq) {
+    private static void report(List<Row> runs, String command, String loadBefore, String loadAfter, int jobs, int rate,
+                               int latencyJobs, boolean noBullmq, int repeats) {
         StringBuilder out = new StringBuilder();
         out.append("## Jobs: no-op jobs end to end on one Redis (")
                 .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append(")\n\n");
@@ -339,22 +342,38 @@ public final class JobsBench {
                 .append(". Throughput: ").append(jobs).append(" jobs in pipelined batches of 500 after a warm-up of ")
                 .append(WARMUP_PER_WORKER).append(" jobs per worker process. ")
                 .append("Dispatch: ").append(latencyJobs).append(" jobs at ").append(rate)
-                .append("/s, submit call to running seen by a subscriber.\n\n");
-        out.append("| engine | workers | concurrency each | jobs/s | Redis CPU µs/job | dispatch p50 ms | p99 ms "
-                + "| max ms | samples |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|\n");
-        for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %s | %.2f | %.2f | %.2f | %d |%n",
-                    r.engine(), r.workers(), r.concurrency(), r.jobsPerSecond(), Double.isNaN(r.redisUsPerJob()) ? "-"
-                    : String.format(Locale.ROOT, "%.0f", r.redisUsPerJob()), r.p50() / 1e6, r.p99() / 1e6,
-                    r.max() / 1e6, r.samples()));
+                .append("/s, submit call to running seen by a subscriber. ").append(repeats)
+                .append(" round(s), each engine in turn; medians, throughput range in brackets.\n\n");
+        out.append("| engine | workers | concurrency each | jobs/s (range) | Redis CPU µs/job | dispatch p50 ms | p99 ms "
+                + "| max ms |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
+        List<Row> medians = new ArrayList<>();
+        for (Row first : runs) {
+            if (medians.stream().anyMatch(m -> m.engine().equals(first.engine()) && m.workers() == first.workers())) {
+                continue;
+            }
+            List<Row> same = runs.stream().filter(r -> r.engine().equals(first.engine())
+                    && r.workers() == first.workers()).toList();
+            Row m = new Row(first.engine(), first.workers(), first.concurrency(),
+                    median(same.stream().mapToDouble(Row::jobsPerSecond).toArray()),
+                    (long) median(same.stream().mapToDouble(Row::p50).toArray()),
+                    (long) median(same.stream().mapToDouble(Row::p99).toArray()),
+                    (long) median(same.stream().mapToDouble(Row::max).toArray()), first.samples(),
+                    median(same.stream().mapToDouble(Row::redisUsPerJob).toArray()));
+            medians.add(m);
+            out.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f (%.0f-%.0f) | %s | %.2f | %.2f | %.2f |%n",
+                    m.engine(), m.workers(), m.concurrency(), m.jobsPerSecond(),
+                    same.stream().mapToDouble(Row::jobsPerSecond).min().orElse(0),
+                    same.stream().mapToDouble(Row::jobsPerSecond).max().orElse(0),
+                    Double.isNaN(m.redisUsPerJob()) ? "-" : String.format(Locale.ROOT, "%.0f", m.redisUsPerJob()),
+                    m.p50() / 1e6, m.p99() / 1e6, m.max() / 1e6));
         }
         out.append('\n');
-        for (Row r : rows) {
+        for (Row r : medians) {
             if (!r.engine().equals("pixelsense")) {
                 continue;
             }
-            for (Row anchor : rows) {
+            for (Row anchor : medians) {
                 if (anchor != r && anchor.workers() == (anchor.engine().startsWith("raw") ? r.workers()
                         * r.concurrency() : r.workers())) {
                     out.append(String.format(Locale.ROOT, "- %d worker(s): pixelsense / %s = %.2f x throughput, "
@@ -367,5 +386,12 @@ public final class JobsBench {
             out.append("\nBullMQ was not run (node or npm missing).\n");
         }
         System.out.print(out);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length == 0 ? Double.NaN : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 }

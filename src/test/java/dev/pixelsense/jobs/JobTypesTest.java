@@ -179,4 +179,48 @@ class JobTypesTest {
             assertThat(notHttp.error().path("param").asText()).isEqualTo("webhook");
         }
     }
+
+    @Test
+    void should_fetch_http_images_on_the_worker_under_the_remote_image_rules() throws Exception {
+        // given a server whose remote images are on (private addresses allowed, for this local test)
+        byte[] png = Images.encoded("png", 40, 30);
+        var files = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(
+                java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        files.createContext("/a.png", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "image/png");
+            ex.sendResponseHeaders(200, png.length);
+            ex.getResponseBody().write(png);
+            ex.close();
+        });
+        files.start();
+        model.next((r, reply) -> reply.text("a small picture", 10, 3));
+        try (TestServer remote = TestServer.start("""
+                models:
+                  - id: vlm
+                    backend: openai
+                    base_url: %s
+                vision:
+                  model: vlm
+                server:
+                  port: 0
+                  remote_images:
+                    enabled: true
+                    allow_private: true
+                """.formatted(model.baseUrl()))) {
+            // when a describe_images job names the image by URL
+            String url = "http://127.0.0.1:" + files.getAddress().getPort() + "/a.png";
+            RawHttp.Response accepted = RawHttp.post(remote.port(), "/v1/jobs",
+                    "{\"type\":\"describe_images\",\"input\":{\"images\":[\"" + url + "\"]}}", Map.of());
+
+            // then the worker fetched it and the model saw it
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            JsonNode job = JobsOverHttp.awaitEnd(remote.port(), accepted.json().path("id").asText());
+            assertThat(job.path("status").asText()).as(job.path("error").asText()).isEqualTo("succeeded");
+            assertThat(job.path("result").path("images").get(0).path("answer").asText()).isEqualTo("a small picture");
+            assertThat(job.path("result").path("images").get(0).path("image").path("source_width").asInt())
+                    .isEqualTo(40);
+        } finally {
+            files.stop(0);
+        }
+    }
 }
