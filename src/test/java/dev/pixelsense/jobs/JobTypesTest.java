@@ -46,6 +46,7 @@ class JobTypesTest {
                 jobs:
                   inputs:
                     max_images: 3
+                    max_image_size: 64KB
                 """.formatted(model.baseUrl(), store.toAbsolutePath()));
     }
 
@@ -125,6 +126,8 @@ class JobTypesTest {
                 new Case("{\"type\":\"describe_images\",\"input\":{\"images\":[]}}", 400, "input.images", null),
                 new Case("{\"type\":\"describe_images\",\"input\":{\"images\":[" + image + "," + image + "," + image
                         + "," + image + "]}}", 400, "input.images", null),
+                new Case("{\"type\":\"ocr_images\",\"input\":{\"images\":[\"data:image/png;base64,"
+                        + "A".repeat(100_000) + "\"]}}", 413, "input.images[0]", null),
                 new Case("{\"type\":\"ocr_images\",\"input\":{\"images\":[\"ftp://x/y.png\"]}}", 400, "input.images[0]",
                         "invalid_image_url"),
                 new Case("{\"type\":\"ocr_images\",\"input\":{\"images\":[\"https://example.com/a.png\"]}}", 400,
