@@ -53,6 +53,18 @@ class RedisJobsTest extends JobQueueContract {
         return JobQueue.redis(redis.uri(), settings);
     }
 
+    /** A config with two models, the first with an alias (the upstreams are never called: noop jobs). */
+    private static final String TWO_MODELS = """
+            models:
+              - id: qwen-vl
+                backend: openai
+                base_url: http://127.0.0.1:9/v1
+                aliases: [vision]
+              - id: llama
+                backend: openai
+                base_url: http://127.0.0.1:9/v1
+            """;
+
     private String startWorkerProcess(Path config, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("worker", "--config", config.toString(), "--redis",
                 redis.uri().toString(), "--lease", settings.lease().toMillis() + "ms", "--prefix", settings.prefix()));
@@ -68,16 +80,7 @@ class RedisJobsTest extends JobQueueContract {
     @org.junit.jupiter.api.Test
     void should_route_by_the_models_worker_processes_announce_with_models() throws Exception {
         // given two worker processes on one config, given different models with --models (an id and an alias)
-        Path config = Files.writeString(dir.resolve("models.yaml"), """
-                models:
-                  - id: qwen-vl
-                    backend: openai
-                    base_url: http://127.0.0.1:9/v1
-                    aliases: [vision]
-                  - id: llama
-                    backend: openai
-                    base_url: http://127.0.0.1:9/v1
-                """);
+        Path config = Files.writeString(dir.resolve("models.yaml"), TWO_MODELS);
         String visionWorker = startWorkerProcess(config, "--models", "qwen-vl,vision");
         String llamaWorker = startWorkerProcess(config, "--models", "llama");
 
@@ -95,13 +98,7 @@ class RedisJobsTest extends JobQueueContract {
 
     @org.junit.jupiter.api.Test
     void should_serve_every_model_of_the_config_when_no_models_are_named() throws Exception {
-        Path config = Files.writeString(dir.resolve("models.yaml"), """
-                models:
-                  - id: qwen-vl
-                    backend: openai
-                    base_url: http://127.0.0.1:9/v1
-                    aliases: [vision]
-                """);
+        Path config = Files.writeString(dir.resolve("models.yaml"), TWO_MODELS);
         String worker = startWorkerProcess(config);
 
         Job job = queue.submit(JobRequest.of("noop", json("{}")).withModel("vision"));
