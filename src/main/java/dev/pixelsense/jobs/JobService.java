@@ -55,8 +55,13 @@ public final class JobService implements AutoCloseable {
         try {
             Worker worker = where == null || runWorker
                     ? Worker.start(queue, handlers, config.concurrency(), models) : null;
-            log.info("jobs: {}{}", queue.describe(), worker == null ? "" : ", a worker serving " + new TreeSet<>(models)
+            String what = queue.describe() + (worker == null ? "" : ", a worker serving " + new TreeSet<>(models)
                     + " (" + config.concurrency() + " at once)");
+            if (where == null) {
+                log.debug("jobs: {}", what);   // the default: nothing worth a line at startup
+            } else {
+                log.info("jobs: {}", what);
+            }
             return new JobService(config, queue, handlers, worker, where == null ? Set.copyOf(models) : null);
         } catch (RuntimeException e) {
             queue.close();
