@@ -1,6 +1,6 @@
 # Sourced by bench/run, bench/pull, bench/llama and bench/ocr (ROOT set to the repository): finds a JDK 25
 # through scripts/java-home.sh, builds target/pixelsense.jar if it is missing or older than the
-# sources, compiles the test fixture bench/src uses (src/test/.../testing/TinyGguf) if it is
+# sources, compiles the test fixtures bench/src uses (src/test/.../testing/TinyGguf, FormWindow) if
 # missing or stale, and compiles bench/src against both into target/bench-classes when any
 # changed; the fixture classes are copied there, so "$CLASSES:$JAR" is the whole class path.
 # Sets JAR and CLASSES.
@@ -31,6 +31,6 @@ if [ ! -f "$STAMP" ] || [ -n "$(find "$ROOT/bench/src" "$JAR" "$FIXTURES" -newer
   mkdir -p "$CLASSES/dev/pixelsense/testing"
   find "$ROOT/bench/src" -name '*.java' -print0 \
     | xargs -0 "$JAVA_HOME/bin/javac" -d "$CLASSES" -cp "$JAR:$ROOT/target/test-classes" --release 25
-  cp "$FIXTURES"/TinyGguf*.class "$CLASSES/dev/pixelsense/testing/"
+  cp "$FIXTURES"/TinyGguf*.class "$FIXTURES"/FormWindow*.class "$CLASSES/dev/pixelsense/testing/"
   touch "$STAMP"
 fi

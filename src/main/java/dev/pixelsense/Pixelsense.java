@@ -160,16 +160,35 @@ public final class Pixelsense implements AutoCloseable {
      * The on-device OCR behind read_text and find: PP-OCRv4 from the model store ({@code pixelsense
      * pull ppocr-v4}), opened on first use and kept.
      */
-    public synchronized dev.pixelsense.vision.DescribeService.TextReader textReader() {
-        if (ocr == null) {
-            ocr = dev.pixelsense.vision.ocr.Ocr.open(dev.pixelsense.vision.ocr.OcrModels.fromStore(store()));
-        }
-        dev.pixelsense.vision.ocr.Ocr engine = ocr;
+    public dev.pixelsense.vision.DescribeService.TextReader textReader() {
+        dev.pixelsense.vision.ocr.Ocr engine = ocr();
         return image -> engine.recognize(image).lines().stream().map(line -> {
             var b = line.bounds();
             return new dev.pixelsense.vision.DescribeResult.TextLine(line.text(), line.confidence(), b.x(), b.y(),
                     b.width(), b.height());
         }).toList();
+    }
+
+    /** The on-device OCR (PP-OCRv4 from the store), opened on first use and kept. */
+    public synchronized dev.pixelsense.vision.ocr.Ocr ocr() {
+        if (ocr == null) {
+            ocr = dev.pixelsense.vision.ocr.Ocr.open(dev.pixelsense.vision.ocr.OcrModels.fromStore(store()));
+        }
+        return ocr;
+    }
+
+    private dev.pixelsense.agent.ScreenAgent agent;
+
+    /**
+     * The screen agent over this instance's models, screen and OCR (click_text); created on first
+     * use. Input is opened per run on the same display as {@link #screen()}.
+     */
+    public synchronized dev.pixelsense.agent.ScreenAgent agent() {
+        if (agent == null) {
+            agent = new dev.pixelsense.agent.ScreenAgent(config.agent(), config.vision().model(), models::chat,
+                    this::screen, dev.pixelsense.screen.Input::open, this::ocr);
+        }
+        return agent;
     }
 
     /**
@@ -258,17 +277,24 @@ public final class Pixelsense implements AutoCloseable {
 
     /** Starts the HTTP API over this instance's models; close the server before this instance. */
     public ApiServer serve() {
-        ApiServer api = new ApiServer(config, models, metrics, this::store, this::textReader, jobService()).start();
+        ApiServer api = new ApiServer(config, models, metrics, this::store, this::textReader, jobService(),
+                this::agent).start();
         models.preload();
         return api;
     }
 
     @Override
     public synchronized void close() {
+        if (agent != null) {
+            agent.close();
+        }
         if (jobs != null) {
             jobs.close();
         }
         models.close();
+        if (ocr != null) {
+            ocr.close();
+        }
         if (screen != null) {
             screen.close();
         }

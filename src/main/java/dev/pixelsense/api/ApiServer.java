@@ -36,9 +36,11 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(PixelsenseConfig config, ModelManager models, Metrics metrics,
                      java.util.function.Supplier<dev.pixelsense.store.ModelStore> store,
                      java.util.function.Supplier<dev.pixelsense.vision.DescribeService.TextReader> ocr,
-                     dev.pixelsense.jobs.JobService jobService) {
+                     dev.pixelsense.jobs.JobService jobService,
+                     java.util.function.Supplier<dev.pixelsense.agent.ScreenAgent> screenAgent) {
         this.server = config.server();
         Security.checkBind(server);
+        AgentHandler.checkConfig(config.agent(), server.apiKeys());
         Security security = new Security(server);
         HttpMetrics http = new HttpMetrics(metrics);
         ChatHandler chat = new ChatHandler(models, new ImageGuard(server), server.maxBodyBytes(),
@@ -50,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
                 new dev.pixelsense.vision.ImagePipeline(server.maxImagePixels()), screen::screen, ocr),
                 config.vision().remoteScreen(), server.maxBodyBytes());
         JobsHandler jobs = new JobsHandler(jobService);
+        AgentHandler agent = new AgentHandler(config.agent(), screenAgent);
         this.app = Javalin.create(c -> {
             c.jetty.host = server.host();
             c.jetty.port = server.port();
@@ -83,6 +86,12 @@ public final class ApiServer implements AutoCloseable {
             c.routes.get("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::get));
             c.routes.delete("/v1/jobs/{id}", named("/v1/jobs/{id}", jobs::cancel));
             c.routes.get("/v1/jobs/{id}/events", named("/v1/jobs/{id}/events", jobs::events));
+            c.routes.post("/agent/runs", named("/agent/runs", agent::start));
+            c.routes.get("/agent/runs", named("/agent/runs", agent::list));
+            c.routes.get("/agent/runs/{id}", named("/agent/runs/{id}", agent::get));
+            c.routes.delete("/agent/runs/{id}", named("/agent/runs/{id}", agent::stop));
+            c.routes.get("/agent/runs/{id}/events", named("/agent/runs/{id}/events", agent::events));
+            c.routes.get("/agent/runs/{id}/report", named("/agent/runs/{id}/report", agent::report));
             c.routes.get("/health", named("/health",
                     ctx -> ctx.json(java.util.Map.of("status", "ok", "version", Version.get()))));
             c.routes.get("/ready", named("/ready", this::readiness));

@@ -146,14 +146,8 @@ final class ChatHandler {
     }
 
     private static OutputStream startEvents(Context ctx, CallContext call) {
-        var res = ctx.res();
-        res.setStatus(200);
-        res.setContentType("text/event-stream");
-        res.setCharacterEncoding("UTF-8");
-        res.setHeader("Cache-Control", "no-cache");
-        res.setHeader("X-Accel-Buffering", "no");
         try {
-            return res.getOutputStream();
+            return Sse.start(ctx);
         } catch (IOException e) {
             call.cancel();
             return null;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, ModelsCommand.class, ChatCommand.class, PullCommand.class, PsCommand.class,
             LifecycleCommands.Load.class, LifecycleCommands.Unload.class, MonitorsCommand.class, ScreenshotCommand.class,
             ClickCommand.class, TypeCommand.class, KeyCommand.class, ScrollCommand.class, DragCommand.class,
-            DescribeCommand.class, OcrCommand.class, WorkerCommand.class, RunnerCommand.class, DoctorCommand.class, VersionCommand.class,
+            DescribeCommand.class, OcrCommand.class, AgentCommand.class, WorkerCommand.class, RunnerCommand.class, DoctorCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_FAILED = 1;

@@ -3,9 +3,9 @@ package dev.pixelsense.config;
 import java.util.List;
 import java.util.Optional;
 
-/** The whole configuration: server settings, the declared models, the store, vision and jobs. Immutable. */
+/** The whole configuration: server settings, the declared models and each capability's section. Immutable. */
 public record PixelsenseConfig(String source, ServerConfig server, List<ModelConfig> models, StoreConfig store,
-                               VisionConfig vision, JobsConfig jobs) {
+                               VisionConfig vision, AgentConfig agent, JobsConfig jobs) {
 
     public PixelsenseConfig {
         models = List.copyOf(models);
@@ -13,7 +13,8 @@ public record PixelsenseConfig(String source, ServerConfig server, List<ModelCon
 
     public static PixelsenseConfig defaults() {
         return new PixelsenseConfig("<built-in defaults>", ServerConfig.defaults(), List.of(),
-                new StoreConfig(StoreConfig.defaultDir(System::getenv), List.of()), VisionConfig.DEFAULT, JobsConfig.DEFAULT);
+                new StoreConfig(StoreConfig.defaultDir(System::getenv), List.of()), VisionConfig.DEFAULT, AgentConfig.defaults(),
+                JobsConfig.DEFAULT);
     }
 
     public Optional<ModelConfig> model(String id) {
@@ -21,10 +22,10 @@ public record PixelsenseConfig(String source, ServerConfig server, List<ModelCon
     }
 
     public PixelsenseConfig withJobs(JobsConfig newJobs) {
-        return new PixelsenseConfig(source, server, models, store, vision, newJobs);
+        return new PixelsenseConfig(source, server, models, store, vision, agent, newJobs);
     }
 
     public PixelsenseConfig withServer(ServerConfig newServer) {
-        return new PixelsenseConfig(source, newServer, models, store, vision, jobs);
+        return new PixelsenseConfig(source, newServer, models, store, vision, agent, jobs);
     }
 }

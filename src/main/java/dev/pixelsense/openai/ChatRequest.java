@@ -79,6 +79,14 @@ public record ChatRequest(
                 frequencyPenalty, user, keepAlive, logitBias);
     }
 
+    /** The same request offering {@code newTools}; {@code choice} is {@code "auto"}, {@code "required"} or null. */
+    public ChatRequest withTools(List<Tool> newTools, String choice) {
+        return new ChatRequest(model, messages, maxTokens, maxCompletionTokens, temperature, topP, stop, seed,
+                responseFormat, newTools, choice == null ? null : com.fasterxml.jackson.databind.node.TextNode.valueOf(choice),
+                parallelToolCalls, stream, streamOptions, n, presencePenalty, frequencyPenalty, user, keepAlive,
+                logitBias);
+    }
+
     /** Sets streaming on or off; streaming always asks for usage so the manager can count tokens. */
     public ChatRequest withStreaming(boolean on) {
         return new ChatRequest(model, messages, maxTokens, maxCompletionTokens, temperature, topP, stop, seed,

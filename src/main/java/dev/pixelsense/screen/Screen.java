@@ -3,6 +3,7 @@ package dev.pixelsense.screen;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -126,6 +127,19 @@ public interface Screen extends AutoCloseable {
      */
     default Stability waitUntilStable(Target target, Duration quiet, Duration timeout, double tolerance) {
         return StableWait.run(this, target, quiet, timeout, tolerance);
+    }
+
+    /**
+     * The title of the top-level window showing at desktop point (x, y); empty when there is none
+     * or the platform cannot tell (Robot).
+     */
+    default Optional<String> windowTitleAt(int x, int y) {
+        return Optional.empty();
+    }
+
+    /** The title of the window with the keyboard focus; empty when unknown (Robot) or none. */
+    default Optional<String> focusedWindowTitle() {
+        return Optional.empty();
     }
 
     @Override

@@ -42,7 +42,8 @@ final class X11Keyboard {
 
     private final XTest t = XTest.get();
     private final MemorySegment display;
-    private final Arena arena = Arena.ofConfined();
+    // shared: an Input may be opened on one thread and used on another (its calls are serialized)
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment ints;
     private final int min;
     private final int max;

@@ -236,6 +236,34 @@ final class X11ShmScreen implements Screen {
         }
     }
 
+    @Override
+    public synchronized java.util.Optional<String> windowTitleAt(int px, int py) {
+        checkOpen();
+        try {
+            java.util.Optional<String> title = X11Windows.get().titleAt(display, root, px, py);
+            int ignored = (int) x.sync.invokeExact(display, 0);
+            return x.takeError(display) == 0 ? title : java.util.Optional.empty(); // the window just went away
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
+    }
+
+    @Override
+    public synchronized java.util.Optional<String> focusedWindowTitle() {
+        checkOpen();
+        try {
+            java.util.Optional<String> title = X11Windows.get().focusedTitle(display, root);
+            int ignored = (int) x.sync.invokeExact(display, 0);
+            return x.takeError(display) == 0 ? title : java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Screens.unexpected(t);
+        }
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("screen is closed");

@@ -140,17 +140,6 @@ class X11MonitorsTest {
     /** Runs an X client tool (x11-xserver-utils: scripts/test installs it) on the Xvfb, {@code input} on its stdin. */
     private static void run(Xvfb xvfb, String input, String tool, String... args) throws IOException,
             InterruptedException {
-        Path binary = Path.of("/usr/bin", tool);
-        assertThat(Files.isExecutable(binary)).as(tool + " is not installed: run scripts/test (it installs"
-                + " x11-xserver-utils) or apt-get install x11-xserver-utils").isTrue();
-        List<String> command = new ArrayList<>(List.of(binary.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("DISPLAY", xvfb.display());
-        Process p = builder.start();
-        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(tool + " " + String.join(" ", args) + ": " + output).isZero();
+        xvfb.run(input, tool, args);
     }
 }

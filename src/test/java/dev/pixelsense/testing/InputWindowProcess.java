@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A running {@link InputWindow}: its events as JSON, and its commands. */
+/** A running {@link InputWindow} or {@link FormWindow}: its events as JSON, and its commands. */
 public final class InputWindowProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNode END = JSON.createObjectNode().put("e", "end");
@@ -24,6 +24,7 @@ public final class InputWindowProcess implements AutoCloseable {
     private final Process process;
     private final Writer commands;
     private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+    private JsonNode ready;
 
     private InputWindowProcess(Process process) {
         this.process = process;
@@ -32,16 +33,34 @@ public final class InputWindowProcess implements AutoCloseable {
 
     /** Starts the window over {@code x,y,w,h} on {@code display} and waits until it is on screen. */
     public static InputWindowProcess start(String display, String bounds) throws IOException, InterruptedException {
+        return start(display, Map.of(), InputWindow.class.getName(), bounds);
+    }
+
+    /**
+     * Starts a window program of the test sources ({@link InputWindow}, {@link FormWindow}) with
+     * extra environment (e.g. {@code JAVA_TOOL_OPTIONS=-Dsun.java2d.uiScale=2}) and waits for its
+     * READY line; {@link #ready()} is that line.
+     */
+    public static InputWindowProcess start(String display, Map<String, String> env, String mainClass, String... args)
+            throws IOException, InterruptedException {
         // a UTF-8 locale, as on any desktop: the X input method turns keysyms into text by locale
-        Process p = ChildJvm.builder(Map.of("DISPLAY", display, "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8"),
-                InputWindow.class.getName(), bounds).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, String> all = new java.util.HashMap<>(Map.of("DISPLAY", display, "LANG", "C.UTF-8", "LC_ALL",
+                "C.UTF-8"));
+        all.putAll(env);
+        Process p = ChildJvm.builder(all, mainClass, args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         InputWindowProcess window = new InputWindowProcess(p);
         Thread.ofPlatform().daemon().name("input-window-events").start(window::pump);
         JsonNode ready = window.await(e -> e.path("e").asText().equals("READY") || e == END, Duration.ofSeconds(60));
         if (ready == END) {
-            throw new IllegalStateException("the input window ended before it was drawn");
+            throw new IllegalStateException("the window program " + mainClass + " ended before it was drawn");
         }
+        window.ready = ready;
         return window;
+    }
+
+    /** The READY event (a {@link FormWindow}'s carries its components' bounds). */
+    public JsonNode ready() {
+        return ready;
     }
 
     private void pump() {

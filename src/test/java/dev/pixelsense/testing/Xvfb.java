@@ -64,6 +64,45 @@ public final class Xvfb implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs an X client tool of /usr/bin on this display ({@code xrandr}, {@code xrdb}) with
+     * {@code input} on its stdin, failing with its output when it fails.
+     */
+    public void run(String input, String tool, String... args) throws IOException, InterruptedException {
+        Path binary = Path.of("/usr/bin", tool);
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException(tool + " is not installed: run scripts/test (it installs"
+                    + " x11-xserver-utils) or apt-get install x11-xserver-utils");
+        }
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("DISPLAY", display);
+        Process p = builder.start();
+        p.getOutputStream().write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(tool + " " + String.join(" ", args) + " failed: " + output);
+        }
+    }
+
+    /**
+     * Two side-by-side monitors on one 3200x1080 screen, laid out with RandR: "left" 1920x1080 at
+     * 0,0 (primary, monitor 0) and "right" 1280x1024 at 1920,0 (monitor 1).
+     */
+    public static Xvfb sideBySide() throws IOException, InterruptedException {
+        Xvfb xvfb = start("-noreset", "-screen", "0", "3200x1080x24");
+        try {
+            xvfb.run("", "xrandr", "--setmonitor", "*left", "1920/508x1080/286+0+0", "screen");
+            xvfb.run("", "xrandr", "--setmonitor", "right", "1280/339x1024/271+1920+0", "none");
+            return xvfb;
+        } catch (IOException | RuntimeException e) {
+            xvfb.close();
+            throw e;
+        }
+    }
+
     /** The display name, e.g. {@code :93}. */
     public String display() {
         return display;

@@ -51,8 +51,11 @@ class OcrAccuracyTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("fontsAndThemes")
     void should_read_at_least_95_percent_of_the_words(String font, TextScene.Theme theme) {
-        Scene scene = scene(font, theme);
+        assertReadsWords(font + " " + theme, scene(font, theme));
+    }
 
+    /** At least 95% of the drawn words are read on their lines. */
+    static void assertReadsWords(String label, Scene scene) {
         int words = 0, correct = 0;
         List<String> misread = new ArrayList<>();
         for (TextScene.Drawn d : scene.drawn().drawn()) {
@@ -65,8 +68,8 @@ class OcrAccuracyTest {
             }
         }
         double accuracy = (double) correct / words;
-        System.out.printf("OCR %s %s: %d/%d words (%.1f%%), %d lines read, detection %d ms, recognition %d ms; misread: %s%n",
-                font, theme, correct, words, 100 * accuracy, scene.result().lines().size(),
+        System.out.printf("OCR %s: %d/%d words (%.1f%%), %d lines read, detection %d ms, recognition %d ms; misread: %s%n",
+                label, correct, words, 100 * accuracy, scene.result().lines().size(),
                 scene.result().detection().toMillis(), scene.result().recognition().toMillis(), misread);
         assertThat(accuracy).as("word accuracy; misread: %s", misread).isGreaterThanOrEqualTo(0.95);
     }
@@ -81,8 +84,11 @@ class OcrAccuracyTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("fontsAndThemes")
     void should_box_each_line_within_a_few_pixels_of_where_it_was_drawn(String font, TextScene.Theme theme) {
-        Scene scene = scene(font, theme);
+        assertBoxesLines(font + " " + theme, scene(font, theme));
+    }
 
+    /** Each drawn line is one box within a few pixels of it (see above). */
+    static void assertBoxesLines(String label, Scene scene) {
         List<String> off = new ArrayList<>();
         int worstX = 0, worstY = 0;
         for (TextScene.Drawn d : scene.drawn().drawn()) {
@@ -101,7 +107,7 @@ class OcrAccuracyTest {
                         + d.height() + " boxed " + b);
             }
         }
-        System.out.printf("OCR boxes %s %s: worst horizontal %d px, worst vertical %d px%n", font, theme, worstX, worstY);
+        System.out.printf("OCR boxes %s: worst horizontal %d px, worst vertical %d px%n", label, worstX, worstY);
         assertThat(off).isEmpty();
     }
 }

@@ -62,8 +62,13 @@ final class TextScene {
     private final List<Drawn> drawn = new ArrayList<>();
 
     TextScene(int width, int height, Theme theme) {
-        image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        g = image.createGraphics();
+        this(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), null, width, height, theme);
+    }
+
+    /** Draws on {@code image}, or (image null) on {@code target}, e.g. a window's Graphics. */
+    private TextScene(BufferedImage image, Graphics2D target, int width, int height, Theme theme) {
+        this.image = image;
+        g = image != null ? image.createGraphics() : target;
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_OFF);
         fill(0, 0, width, height, theme);
@@ -124,7 +129,16 @@ final class TextScene {
 
     /** 1280x720 of three columns of lines in one font, 12 to 32 px, phrases chosen by font and theme. */
     static TextScene columns(String font, Theme theme) {
-        return new TextScene(1280, 720, theme).columns(0, 0, 1280, 720, 3, font, new int[] {12, 14, 16, 20, 24, 32},
+        return columns(new TextScene(1280, 720, theme), font, theme);
+    }
+
+    /** The same scene drawn on {@code g} (a window's Graphics: the text goes through the window system). */
+    static TextScene columns(Graphics2D g, String font, Theme theme) {
+        return columns(new TextScene(null, g, 1280, 720, theme), font, theme);
+    }
+
+    private static TextScene columns(TextScene scene, String font, Theme theme) {
+        return scene.columns(0, 0, 1280, 720, 3, font, new int[] {12, 14, 16, 20, 24, 32},
                 theme, (font + theme).hashCode());
     }
 
