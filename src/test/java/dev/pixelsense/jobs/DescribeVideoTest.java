@@ -47,18 +47,12 @@ class DescribeVideoTest {
                  reply.text(image ? "frame " + frames.incrementAndGet() + ": coloured bars and a counter"
                          : "A test pattern with a running counter.", 50, 8);
              });
-             TestServer server = TestServer.start("""
-                     models:
-                       - id: vlm
-                         backend: openai
-                         base_url: %s
-                     vision:
-                       model: vlm
+             TestServer server = TestServer.start(JobsOverHttp.visionConfig(model.baseUrl(), """
                      jobs:
                        redis: %s
                        inputs:
                          video_dirs: ["%s"]
-                     """.formatted(model.baseUrl(), redis.uri(), dir.toAbsolutePath()))) {
+                     """.formatted(redis.uri(), dir.toAbsolutePath())))) {
             // given a worker on the same Redis, with the server's models and ffmpeg
             Pixelsense px = server.pixelsense();
             assertThat(px.jobService().worker()).as("the server only queues").isNull();
@@ -103,18 +97,12 @@ class DescribeVideoTest {
     @Test
     void should_fail_with_a_clear_error_when_ffmpeg_is_missing() throws Exception {
         try (FakeUpstream model = new FakeUpstream();
-             TestServer server = TestServer.start("""
-                     models:
-                       - id: vlm
-                         backend: openai
-                         base_url: %s
-                     vision:
-                       model: vlm
+             TestServer server = TestServer.start(JobsOverHttp.visionConfig(model.baseUrl(), """
                      jobs:
                        max_attempts: 1
                        inputs:
                          ffmpeg: /nonexistent/ffmpeg
-                     """.formatted(model.baseUrl()))) {
+                     """))) {
             RawHttp.Response accepted = RawHttp.post(server.port(), "/v1/jobs", "{\"type\":\"describe_video\","
                     + "\"input\":{\"video\":\"data:video/mp4;base64,AAAA\"}}", Map.of());
 

@@ -34,20 +34,14 @@ class JobTypesTest {
     void start() throws Exception {
         Path store = OcrModelFiles.pulledStore();
         model = new FakeUpstream();
-        server = TestServer.start("""
-                models:
-                  - id: vlm
-                    backend: openai
-                    base_url: %s
-                vision:
-                  model: vlm
+        server = TestServer.start(JobsOverHttp.visionConfig(model.baseUrl(), """
                 store:
                   dir: "%s"
                 jobs:
                   inputs:
                     max_images: 3
                     max_image_size: 64KB
-                """.formatted(model.baseUrl(), store.toAbsolutePath()));
+                """.formatted(store.toAbsolutePath())));
     }
 
     @AfterEach
@@ -197,19 +191,13 @@ class JobTypesTest {
         });
         files.start();
         model.next((r, reply) -> reply.text("a small picture", 10, 3));
-        try (TestServer remote = TestServer.start("""
-                models:
-                  - id: vlm
-                    backend: openai
-                    base_url: %s
-                vision:
-                  model: vlm
+        try (TestServer remote = TestServer.start(JobsOverHttp.visionConfig(model.baseUrl(), """
                 server:
                   port: 0
                   remote_images:
                     enabled: true
                     allow_private: true
-                """.formatted(model.baseUrl()))) {
+                """))) {
             // when a describe_images job names the image by URL
             String url = "http://127.0.0.1:" + files.getAddress().getPort() + "/a.png";
             RawHttp.Response accepted = RawHttp.post(remote.port(), "/v1/jobs",

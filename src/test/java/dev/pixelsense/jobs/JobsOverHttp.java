@@ -9,6 +9,21 @@ final class JobsOverHttp {
     private JobsOverHttp() {
     }
 
+    /**
+     * Config text with one vision model {@code vlm} (an OpenAI upstream at {@code baseUrl}) set as
+     * {@code vision.model}, followed by {@code more} (other top-level sections).
+     */
+    static String visionConfig(String baseUrl, String more) {
+        return """
+                models:
+                  - id: vlm
+                    backend: openai
+                    base_url: %s
+                vision:
+                  model: vlm
+                """.formatted(baseUrl) + more;
+    }
+
     /** Polls {@code GET /v1/jobs/{id}} until the job is succeeded, failed or cancelled (at most 30 s). */
     static JsonNode awaitEnd(int port, String id) throws Exception {
         JsonNode job = null;
