@@ -151,9 +151,7 @@ public final class Pixelsense implements AutoCloseable {
 
     /** Describes the screen or an image, or reads its text: what {@code POST /vision/describe} does. */
     public dev.pixelsense.vision.DescribeResult describe(dev.pixelsense.vision.DescribeRequest request) {
-        return new dev.pixelsense.vision.DescribeService(models, config.vision(),
-                new dev.pixelsense.vision.ImagePipeline(config.server().maxImagePixels()), this::screen,
-                this::textReader).describe(request, new CallContext());
+        return describeService().describe(request, new CallContext());
     }
 
     private dev.pixelsense.vision.ocr.Ocr ocr;
@@ -193,10 +191,38 @@ public final class Pixelsense implements AutoCloseable {
         return agent;
     }
 
-    /** The built-in job types, running on this instance's models: {@code chat} and {@code noop}. */
+    /**
+     * The built-in job types, running on this instance's models: {@code chat}, {@code noop},
+     * {@code describe_images}, {@code ocr_images} and {@code describe_video}.
+     */
     public List<dev.pixelsense.jobs.JobHandler> jobHandlers() {
-        return List.of(new dev.pixelsense.jobs.ChatJob((request, context) -> models.chat(request, context).value()),
-                new dev.pixelsense.jobs.NoopJob());
+        var inputs = config.jobs().inputs();
+        var remote = config.server().remoteImages();
+        dev.pixelsense.jobs.ImagesJob.Vision vision = (request, call) -> describeService().describe(request, call);
+        dev.pixelsense.jobs.ChatJob.Chat chat = (request, context) -> models.chat(request, context).value();
+        return List.of(new dev.pixelsense.jobs.ChatJob(chat), new dev.pixelsense.jobs.NoopJob(),
+                dev.pixelsense.jobs.ImagesJob.describe(vision, inputs, remote, config.vision().model()),
+                dev.pixelsense.jobs.ImagesJob.ocr(vision, inputs, remote),
+                new dev.pixelsense.jobs.DescribeVideoJob(vision, chat, inputs, remote, config.vision().model()));
+    }
+
+    /** The models this instance's job worker serves: {@code jobs.models}, else every model id and alias. */
+    public java.util.Set<String> servedModels() {
+        if (config.jobs().models() != null) {
+            return java.util.Set.copyOf(config.jobs().models());
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        config.models().forEach(m -> {
+            names.add(m.id());
+            names.addAll(m.aliases());
+        });
+        return names;
+    }
+
+    private dev.pixelsense.vision.DescribeService describeService() {
+        return new dev.pixelsense.vision.DescribeService(models, config.vision(),
+                new dev.pixelsense.vision.ImagePipeline(config.server().maxImagePixels()), this::screen,
+                this::textReader);
     }
 
     /** The model cache ({@code pixelsense pull}); created on first use. */
@@ -220,35 +246,39 @@ public final class Pixelsense implements AutoCloseable {
         }
     }
 
-    private dev.pixelsense.jobs.JobQueue jobs;
-    private dev.pixelsense.jobs.Worker jobWorker;
+    private dev.pixelsense.jobs.JobService jobs;
+    private java.net.URI jobsRedis;
 
     /**
-     * The job queue: in-process with an embedded worker (two jobs at once) unless
-     * {@link #useRedisJobs} was called first. Created on first use.
+     * The jobs of this instance: the queue of {@code jobs:} (in-process with an embedded worker
+     * unless {@code jobs.redis} or {@link #useRedisJobs} names a Redis; then {@code pixelsense worker}s
+     * run them), and webhooks when {@code jobs.webhooks.secret} is set. Opened on first use.
      */
-    public synchronized dev.pixelsense.jobs.JobQueue jobs() {
+    public synchronized dev.pixelsense.jobs.JobService jobService() {
         if (jobs == null) {
-            jobs = dev.pixelsense.jobs.JobQueue.inProcess(dev.pixelsense.jobs.JobSettings.defaults());
-            jobWorker = dev.pixelsense.jobs.Worker.start(jobs, jobHandlers(), 2);
+            jobs = dev.pixelsense.jobs.JobService.open(config.jobs(), jobsRedis,
+                    dev.pixelsense.jobs.JobSettings.from(config.jobs()), jobHandlers(), servedModels(), false);
         }
         return jobs;
+    }
+
+    public dev.pixelsense.jobs.JobQueue jobs() {
+        return jobService().queue();
     }
 
     /** Makes {@link #jobs()} the Redis queue at {@code uri}; jobs are then run by {@code pixelsense worker}s. */
     public synchronized dev.pixelsense.jobs.JobQueue useRedisJobs(java.net.URI uri) {
         if (jobs != null) {
-            throw new IllegalStateException("the job queue is already open (" + jobs.describe() + ")");
+            throw new IllegalStateException("the job queue is already open (" + jobs.queue().describe() + ")");
         }
-        jobs = dev.pixelsense.jobs.JobQueue.redis(uri, dev.pixelsense.jobs.JobSettings.defaults());
-        org.slf4j.LoggerFactory.getLogger(Pixelsense.class).info("jobs: {}", jobs.describe());
-        return jobs;
+        jobsRedis = uri;
+        return jobs();
     }
 
     /** Starts the HTTP API over this instance's models; close the server before this instance. */
     public ApiServer serve() {
-        ApiServer api = new ApiServer(config, models, metrics, this::store, this::textReader, jobs(), this::agent)
-                .start();
+        ApiServer api = new ApiServer(config, models, metrics, this::store, this::textReader, jobService(),
+                this::agent).start();
         models.preload();
         return api;
     }
@@ -257,9 +287,6 @@ public final class Pixelsense implements AutoCloseable {
     public synchronized void close() {
         if (agent != null) {
             agent.close();
-        }
-        if (jobWorker != null) {
-            jobWorker.close();
         }
         if (jobs != null) {
             jobs.close();

@@ -36,7 +36,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(PixelsenseConfig config, ModelManager models, Metrics metrics,
                      java.util.function.Supplier<dev.pixelsense.store.ModelStore> store,
                      java.util.function.Supplier<dev.pixelsense.vision.DescribeService.TextReader> ocr,
-                     dev.pixelsense.jobs.JobQueue jobQueue,
+                     dev.pixelsense.jobs.JobService jobService,
                      java.util.function.Supplier<dev.pixelsense.agent.ScreenAgent> screenAgent) {
         this.server = config.server();
         Security.checkBind(server);
@@ -51,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
         DescribeHandler describe = new DescribeHandler(new dev.pixelsense.vision.DescribeService(models, config.vision(),
                 new dev.pixelsense.vision.ImagePipeline(server.maxImagePixels()), screen::screen, ocr),
                 config.vision().remoteScreen(), server.maxBodyBytes());
-        JobsHandler jobs = new JobsHandler(jobQueue);
+        JobsHandler jobs = new JobsHandler(jobService);
         AgentHandler agent = new AgentHandler(config.agent(), screenAgent);
         this.app = Javalin.create(c -> {
             c.jetty.host = server.host();

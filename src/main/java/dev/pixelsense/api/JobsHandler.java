@@ -4,19 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pixelsense.error.BadRequestException;
-import dev.pixelsense.jobs.ChatJob;
 import dev.pixelsense.jobs.Job;
 import dev.pixelsense.jobs.JobEvent;
+import dev.pixelsense.jobs.JobJson;
 import dev.pixelsense.jobs.JobQueue;
 import dev.pixelsense.jobs.JobRequest;
+import dev.pixelsense.jobs.JobService;
 import dev.pixelsense.jobs.JobState;
 import dev.pixelsense.openai.OpenAiJson;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -28,14 +27,14 @@ import java.util.concurrent.TimeUnit;
  * attempts, worker, result, error, created_at, started_at, finished_at (Unix seconds).
  */
 final class JobsHandler {
-    /** The types the built-in workers run; anything else would only ever fail. */
-    static final Set<String> TYPES = Set.of("chat", "noop");
     private static final int MAX_LIMIT = 1000;
 
+    private final JobService service;
     private final JobQueue jobs;
 
-    JobsHandler(JobQueue jobs) {
-        this.jobs = jobs;
+    JobsHandler(JobService service) {
+        this.service = service;
+        this.jobs = service.queue();
     }
 
     void submit(Context ctx) {
@@ -43,23 +42,28 @@ final class JobsHandler {
         if (!body.isObject()) {
             throw new BadRequestException("The body must be a JSON object {type, input, ...}");
         }
-        String type = text(body, "type");
-        if (type != null && !TYPES.contains(type)) {
-            throw new BadRequestException("Unknown job type '" + type + "': expected one of " + TYPES, "type");
-        }
-        JsonNode priority = body.path("priority");
-        if (!priority.isMissingNode() && !priority.isNull() && !priority.canConvertToInt()) {
-            throw new BadRequestException("'priority' must be an integer", "priority");
-        }
         String key = text(body, "idempotency_key");
         if (key == null) {
             key = ctx.header("Idempotency-Key");
         }
-        JobRequest request = new JobRequest(type, body.get("input"), text(body, "model"), priority.asInt(0), key);
-        if ("chat".equals(type)) {
-            ChatJob.request(request.input(), request.model());   // a bad body is a 400 now, not a failed job later
+        JobRequest request = new JobRequest(text(body, "type"), body.get("input"), text(body, "model"),
+                priority(body.path("priority")), key, text(body, "webhook"));
+        // the type's own checks run now: bad input is a 400, not a failed job later
+        ctx.status(202).contentType("application/json").result(OpenAiJson.write(json(service.submit(request))));
+    }
+
+    /** An integer -100..100, or high / normal / low. */
+    private static int priority(JsonNode n) {
+        if (n.isMissingNode() || n.isNull()) {
+            return 0;
         }
-        ctx.status(202).contentType("application/json").result(OpenAiJson.write(json(jobs.submit(request))));
+        if (n.isTextual()) {
+            return JobRequest.priority(n.asText());
+        }
+        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+            throw new BadRequestException("'priority' must be high, normal, low or an integer -100..100", "priority");
+        }
+        return n.asInt();
     }
 
     private static String text(JsonNode body, String field) {
@@ -154,27 +158,6 @@ final class JobsHandler {
     }
 
     static ObjectNode json(Job job) {
-        ObjectNode n = OpenAiJson.MAPPER.createObjectNode();
-        n.put("id", job.id());
-        n.put("object", "job");
-        n.put("type", job.type());
-        n.put("status", job.state().name());
-        n.put("progress", job.progress());
-        n.put("message", job.message());
-        n.put("model", job.model());
-        n.put("priority", job.priority());
-        n.put("attempts", job.attempts());
-        n.put("worker", job.worker());
-        n.set("result", job.result());
-        n.put("error", job.error());
-        n.set("input", job.input());
-        n.set("created_at", seconds(job.createdAt()));
-        n.set("started_at", seconds(job.startedAt()));
-        n.set("finished_at", seconds(job.finishedAt()));
-        return n;
-    }
-
-    private static JsonNode seconds(Instant t) {
-        return t == null ? OpenAiJson.MAPPER.nullNode() : OpenAiJson.MAPPER.getNodeFactory().numberNode(t.getEpochSecond());
+        return JobJson.of(job);
     }
 }

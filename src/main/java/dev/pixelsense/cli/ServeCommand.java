@@ -30,7 +30,8 @@ final class ServeCommand implements Callable<Integer> {
     List<String> apiKeys = new ArrayList<>();
 
     @Option(names = "--redis", paramLabel = "URL", description = "Queue jobs in this Redis "
-            + "(redis://[:password@]host[:port][/db]) for 'pixelsense worker' processes; default: in-process.")
+            + "(redis://[:password@]host[:port][/db]) for 'pixelsense worker' processes; default: jobs.redis, "
+            + "else in-process.")
     java.net.URI redis;
 
     @Override
@@ -48,12 +49,12 @@ final class ServeCommand implements Callable<Integer> {
         server = server.withAddress(host != null ? host : server.host(), port != null ? port : server.port())
                 .withApiKeys(keys);
         cfg = cfg.withServer(server);
+        if (redis != null) {
+            cfg = cfg.withJobs(cfg.jobs().withRedis(redis));
+        }
         Pixelsense px = Pixelsense.open(cfg, System::getenv);
         ApiServer api;
         try {
-            if (redis != null) {
-                px.useRedisJobs(redis);
-            }
             api = px.serve();
         } catch (RuntimeException e) {
             px.close();

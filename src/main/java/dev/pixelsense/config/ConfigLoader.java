@@ -37,7 +37,7 @@ public final class ConfigLoader {
     /** Used when no {@code --config} is given; a missing default file means built-in defaults. */
     public static final Path DEFAULT_PATH = Path.of(System.getProperty("user.home"), ".pixelsense", "config.yaml");
 
-    static final Set<String> TOP_KEYS = Set.of("server", "models", "store", "vision", "agent");
+    static final Set<String> TOP_KEYS = Set.of("server", "models", "store", "vision", "agent", "jobs");
     static final Set<String> VISION_KEYS = Set.of("model", "max_edge", "max_pixels", "patch_multiple", "remote_screen");
     static final Set<String> STORE_KEYS = Set.of("dir", "catalog");
     static final Set<String> SERVER_KEYS = Set.of("host", "port", "api_keys", "allowed_hosts", "cors_origins",
@@ -126,7 +126,14 @@ public final class ConfigLoader {
             throw v.child("model").error("unknown model '" + vision.model() + "'");
         }
         AgentConfig agent = AgentConfig.read(top.object("agent"), models);
-        return new PixelsenseConfig(name, server, models, store, vision, agent);
+        ConfigNode j = top.object("jobs");
+        JobsConfig jobs = JobsConfig.read(j);
+        for (ConfigNode m : j.list("models")) {
+            if (models.stream().noneMatch(c -> c.id().equals(m.asString()) || c.aliases().contains(m.asString()))) {
+                throw m.error("unknown model '" + m.asString() + "': a worker serves models of its own config");
+            }
+        }
+        return new PixelsenseConfig(name, server, models, store, vision, agent, jobs);
     }
 
     /** Reads a catalog file ({@code catalog:} with a list of entries), such as the built-in one. */

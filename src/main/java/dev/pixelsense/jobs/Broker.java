@@ -2,6 +2,7 @@ package dev.pixelsense.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -12,12 +13,25 @@ import java.util.function.Consumer;
  */
 sealed interface Broker extends JobQueue permits InProcessJobs, RedisJobs {
 
-    /** One delivery of a job to a consumer: the job id and the engine's handle for it. */
-    record Delivery(String id, String handle) {}
+    /**
+     * One delivery of a job to a consumer: the job id, the engine's handle for it, the lane it came
+     * from (Redis: the stream) and, when the engine started it while taking it, the started job.
+     */
+    record Delivery(String id, String handle, String lane, Job started) {}
+
+    /**
+     * Says which models {@code consumer} serves (model ids and aliases); from then on it is
+     * delivered jobs naming one of them, and jobs naming no model. Repeated by the worker's heartbeat:
+     * a model no consumer announced within a lease counts as served by no live worker.
+     */
+    void announce(String consumer, Set<String> models);
+
+    /** The consumer stopped: its models no longer count as served by it. */
+    void retire(String consumer);
 
     /**
      * The next job for {@code consumer}: first a job whose lease expired (its worker died), then a
-     * new one; waits up to {@code wait}. Null when there is none.
+     * new one, high priority first; waits up to {@code wait}. Null when there is none.
      */
     Delivery take(String consumer, Duration wait) throws InterruptedException;
 
@@ -43,6 +57,15 @@ sealed interface Broker extends JobQueue permits InProcessJobs, RedisJobs {
 
     /** Calls {@code listener} with the id of every job cancelled while running, on any worker. */
     JobQueue.Subscription onCancel(Consumer<String> listener);
+
+    /**
+     * The id of a job whose webhook POST is due, claimed for {@code claim} (if the caller dies,
+     * another dispatcher gets it after that); null when none is due.
+     */
+    String claimWebhook(Duration claim);
+
+    /** Records a webhook attempt; {@code retryIn} null means no further attempt (delivered or given up). */
+    void webhookAttempted(String id, Job.Webhook status, Duration retryIn);
 
     JobSettings settings();
 

@@ -41,7 +41,14 @@ public final class ChatJob implements JobHandler {
         return OpenAiJson.MAPPER.valueToTree(completion);
     }
 
-    /** The chat body of a job; also used to refuse a bad body at submit time. */
+    /** Refuses a bad body now, not as a failed job later; the body's model becomes the job's (for routing). */
+    @Override
+    public JobRequest prepare(JobRequest job) {
+        ChatRequest request = request(job.input(), job.model());
+        return job.model() == null ? job.withModel(request.model()) : job;
+    }
+
+    /** The chat body of a job. */
     public static ChatRequest request(Job job) {
         return request(job.input(), job.model());
     }

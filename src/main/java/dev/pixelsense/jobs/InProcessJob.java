@@ -17,14 +17,25 @@ final class InProcessJob {
     String worker;
     Instant started;
     Instant finished;
+    Job.Webhook webhook;
 
     InProcessJob(String id, JobRequest request) {
         this.id = id;
         this.request = request;
+        this.webhook = request.webhook() == null ? null : Job.Webhook.pending(request.webhook());
+    }
+
+    /** Enters a terminal state. */
+    void finish(JobState terminal) {
+        state = terminal;
+        finished = Instant.now();
+        if (terminal instanceof JobState.Succeeded) {
+            progress = 1;
+        }
     }
 
     Job snapshot() {
         return new Job(id, request.type(), state, progress, message, request.input(), request.model(),
-                request.priority(), result, error, attempts, worker, created, started, finished);
+                request.priority(), result, error, attempts, worker, created, started, finished, webhook);
     }
 }

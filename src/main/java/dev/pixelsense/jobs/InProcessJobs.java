@@ -1,40 +1,31 @@
 package dev.pixelsense.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pixelsense.error.NotFoundException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The default engine: jobs in this process's memory, lost when it exits. The same lease rules as
- * Redis (a delivery whose lease expires is handed to the next taker), so the contract suite can
- * kill a worker here too. One lock guards all state; listeners are called after it is released,
+ * The default engine: jobs in this process's memory, lost when it exits. The same lease and routing
+ * rules as Redis (a delivery whose lease expires is handed to the next taker; a job naming a model
+ * goes only to a consumer that announced it), so the contract suite runs here too; delivery lives in
+ * {@link InProcessDispatch}. One lock guards all state; listeners are called after it is released,
  * on the thread that caused the event (so in order for one job).
  */
 final class InProcessJobs implements Broker {
     private final JobSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
-    private final Map<String, InProcessJob> jobs = new HashMap<>();
-    private final Map<String, String> idempotency = new HashMap<>();
-    private final PriorityQueue<Ready> ready = new PriorityQueue<>(Comparator.comparingInt((Ready r) -> -r.priority)
-            .thenComparingLong(r -> r.seq));
-    private final Map<String, Lease> leases = new HashMap<>();
+    private final InProcessStore jobs;
+    private final InProcessDispatch dispatch;
     private final JobListeners listeners = new JobListeners();
-    private final AtomicLong seq = new AtomicLong();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pixelsense-jobs-timer");
         t.setDaemon(true);
@@ -45,67 +36,54 @@ final class InProcessJobs implements Broker {
 
     InProcessJobs(JobSettings settings) {
         this.settings = settings;
-        timer.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+        this.jobs = new InProcessStore(settings.resultTtl());
+        this.dispatch = new InProcessDispatch(settings.lease().toNanos());
+        timer.scheduleWithFixedDelay(() -> locked(jobs::expire), 1, 1, TimeUnit.SECONDS);
     }
 
-    private record Ready(String id, int priority, long seq) {}
-
-    private record Lease(String id, String consumer, long deadline) {}
-
-    @Override
-    public Job submit(JobRequest request) {
+    /** Runs {@code work} under the lock and returns its value. */
+    private <T> T locked(java.util.function.Supplier<T> work) {
         lock.lock();
         try {
-            String key = request.idempotencyKey();
-            if (key != null && idempotency.containsKey(key) && jobs.containsKey(idempotency.get(key))) {
-                return jobs.get(idempotency.get(key)).snapshot();
-            }
-            InProcessJob e = new InProcessJob(Ids.newJobId(), request);
-            jobs.put(e.id, e);
-            if (key != null) {
-                idempotency.put(key, e.id);
-            }
-            enqueue(e);
-            return e.snapshot();
+            return work.get();
         } finally {
             lock.unlock();
         }
     }
 
+    private void locked(Runnable work) {
+        locked(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    @Override
+    public Job submit(JobRequest request) {
+        return locked(() -> {
+            InProcessJob seen = jobs.byKey(request.idempotencyKey());
+            if (seen != null) {
+                return seen.snapshot();
+            }
+            InProcessJob e = jobs.add(request);
+            enqueue(e);
+            return e.snapshot();
+        });
+    }
+
     private void enqueue(InProcessJob e) {
-        ready.add(new Ready(e.id, e.request.priority(), seq.incrementAndGet()));
-        available.signal();
+        dispatch.enqueue(e);
+        available.signalAll();
     }
 
     @Override
     public Job get(String id) {
-        lock.lock();
-        try {
-            return entry(id).snapshot();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private InProcessJob entry(String id) {
-        InProcessJob e = jobs.get(id);
-        if (e == null) {
-            throw new NotFoundException("No job '" + id + "' (finished jobs are kept for "
-                    + settings.resultTtl().toSeconds() + " s)", "id", "job_not_found");
-        }
-        return e;
+        return locked(() -> dispatch.view(jobs.entry(id)));
     }
 
     @Override
     public List<Job> list(JobState state, int limit) {
-        lock.lock();
-        try {
-            return jobs.values().stream().filter(e -> state == null || e.state.equals(state))
-                    .sorted(Comparator.comparing((InProcessJob e) -> e.created).reversed()).limit(limit)
-                    .map(InProcessJob::snapshot).toList();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> jobs.newestFirst(state, limit).stream().map(dispatch::view).toList());
     }
 
     @Override
@@ -114,13 +92,13 @@ final class InProcessJobs implements Broker {
         boolean wasRunning;
         lock.lock();
         try {
-            InProcessJob e = entry(id);
+            InProcessJob e = jobs.entry(id);
             if (e.state.terminal()) {
                 return e.snapshot();
             }
             wasRunning = e.state instanceof JobState.Running;
             finish(e, JobState.CANCELLED);
-            ready.removeIf(r -> r.id.equals(id));
+            dispatch.unqueue(id);
             job = e.snapshot();
         } finally {
             lock.unlock();
@@ -128,15 +106,15 @@ final class InProcessJobs implements Broker {
         if (wasRunning) {
             listeners.cancelled(id);
         }
-        emit(JobEvent.state(id, JobState.CANCELLED));
+        listeners.emit(JobEvent.state(id, JobState.CANCELLED));
         return job;
     }
 
+    /** Under the lock: a terminal state, and the webhook due now when there is one. */
     private void finish(InProcessJob e, JobState state) {
-        e.state = state;
-        e.finished = Instant.now();
-        if (state instanceof JobState.Succeeded) {
-            e.progress = 1;
+        e.finish(state);
+        if (e.webhook != null) {
+            dispatch.webhookDue(e.id, System.currentTimeMillis());
         }
     }
 
@@ -145,8 +123,17 @@ final class InProcessJobs implements Broker {
         return listeners.subscribe(id, listener);
     }
 
-    private void emit(JobEvent event) {
-        listeners.emit(event);
+    @Override
+    public void announce(String consumer, Set<String> models) {
+        locked(() -> {
+            dispatch.announce(consumer, models);
+            available.signalAll();
+        });
+    }
+
+    @Override
+    public void retire(String consumer) {
+        locked(() -> dispatch.retire(consumer));
     }
 
     @Override
@@ -156,16 +143,9 @@ final class InProcessJobs implements Broker {
         try {
             while (!closed) {
                 long now = System.nanoTime();
-                for (var it = leases.entrySet().iterator(); it.hasNext(); ) {
-                    var lease = it.next();
-                    if (now - lease.getValue().deadline > 0) {   // its worker stopped renewing: reclaim
-                        it.remove();
-                        return lease(lease.getValue().id, consumer);
-                    }
-                }
-                Ready next = ready.poll();
-                if (next != null) {
-                    return lease(next.id, consumer);
+                Delivery d = dispatch.next(consumer, now);
+                if (d != null) {
+                    return d;
                 }
                 long left = deadline - now;
                 if (left <= 0) {
@@ -179,63 +159,45 @@ final class InProcessJobs implements Broker {
         }
     }
 
-    private Delivery lease(String id, String consumer) {
-        Delivery d = new Delivery(id, id + "#" + seq.incrementAndGet());
-        leases.put(d.handle(), new Lease(id, consumer, System.nanoTime() + settings.lease().toNanos()));
-        return d;
-    }
-
     @Override
     public Job start(Delivery delivery, String consumer) {
-        Job job;
-        lock.lock();
-        try {
-            InProcessJob e = jobs.get(delivery.id());
-            if (e == null || e.state.terminal() || !leases.containsKey(delivery.handle())) {
-                leases.remove(delivery.handle());
+        Job job = locked(() -> {
+            InProcessJob e = jobs.find(delivery.id());
+            if (e == null || e.state.terminal() || !dispatch.leased(delivery.handle())) {
+                dispatch.release(delivery.handle());
                 return null;
             }
             e.state = JobState.RUNNING;
             e.attempts++;
             e.worker = consumer;
             e.started = Instant.now();
-            job = e.snapshot();
-        } finally {
-            lock.unlock();
+            return e.snapshot();
+        });
+        if (job != null) {
+            listeners.emit(JobEvent.state(job.id(), JobState.RUNNING));
         }
-        emit(JobEvent.state(job.id(), JobState.RUNNING));
         return job;
     }
 
     @Override
     public boolean renew(Delivery delivery, String consumer) {
-        lock.lock();
-        try {
-            Lease lease = leases.get(delivery.handle());
-            if (lease == null || !lease.consumer.equals(consumer)) {
-                return false;
-            }
-            leases.put(delivery.handle(), new Lease(lease.id, consumer, System.nanoTime() + settings.lease().toNanos()));
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> dispatch.renew(delivery.handle(), consumer));
     }
 
     @Override
     public void progress(String id, double fraction, String message) {
-        lock.lock();
-        try {
-            InProcessJob e = jobs.get(id);
+        boolean running = locked(() -> {
+            InProcessJob e = jobs.find(id);
             if (e == null || e.state.terminal()) {
-                return;
+                return false;
             }
             e.progress = fraction;
             e.message = message;
-        } finally {
-            lock.unlock();
+            return true;
+        });
+        if (running) {
+            listeners.emit(JobEvent.progress(id, fraction, message));
         }
-        emit(JobEvent.progress(id, fraction, message));
     }
 
     @Override
@@ -252,64 +214,65 @@ final class InProcessJobs implements Broker {
     }
 
     private boolean end(Delivery delivery, JobState state, Consumer<InProcessJob> update) {
-        lock.lock();
-        try {
-            leases.remove(delivery.handle());
-            InProcessJob e = jobs.get(delivery.id());
+        boolean won = locked(() -> {
+            dispatch.release(delivery.handle());
+            InProcessJob e = jobs.find(delivery.id());
             if (e == null || e.state.terminal()) {
                 return false;
             }
             update.accept(e);
             finish(e, state);
-        } finally {
-            lock.unlock();
+            return true;
+        });
+        if (won) {
+            listeners.emit(JobEvent.state(delivery.id(), state));
         }
-        emit(JobEvent.state(delivery.id(), state));
-        return true;
+        return won;
     }
 
     @Override
     public boolean retry(Delivery delivery, String error, Duration delay) {
-        lock.lock();
-        try {
-            leases.remove(delivery.handle());
-            InProcessJob e = jobs.get(delivery.id());
+        boolean queued = locked(() -> {
+            dispatch.release(delivery.handle());
+            InProcessJob e = jobs.find(delivery.id());
             if (e == null || e.state.terminal()) {
                 return false;
             }
             e.state = JobState.QUEUED;
             e.error = error;
-        } finally {
-            lock.unlock();
+            return true;
+        });
+        if (!queued) {
+            return false;
         }
-        emit(JobEvent.state(delivery.id(), JobState.QUEUED));
-        timer.schedule(() -> {
-            lock.lock();
-            try {
-                InProcessJob e = jobs.get(delivery.id());
-                if (e != null && e.state instanceof JobState.Queued) {
-                    enqueue(e);
-                }
-            } finally {
-                lock.unlock();
+        listeners.emit(JobEvent.state(delivery.id(), JobState.QUEUED));
+        timer.schedule(() -> locked(() -> {
+            InProcessJob e = jobs.find(delivery.id());
+            if (e != null && e.state instanceof JobState.Queued) {
+                enqueue(e);
             }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }), delay.toMillis(), TimeUnit.MILLISECONDS);
         return true;
     }
 
     @Override
     public void ack(Delivery delivery) {
-        lock.lock();
-        try {
-            leases.remove(delivery.handle());
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> dispatch.release(delivery.handle()));
     }
 
     @Override
     public Subscription onCancel(Consumer<String> listener) {
         return listeners.onCancel(listener);
+    }
+
+    @Override
+    public String claimWebhook(Duration claim) {
+        return locked(() -> dispatch.claimWebhook(System.currentTimeMillis(), claim.toMillis()));
+    }
+
+    @Override
+    public void webhookAttempted(String id, Job.Webhook status, Duration retryIn) {
+        locked(() -> dispatch.webhookAttempted(jobs.find(id), id, status, retryIn));
     }
 
     @Override
@@ -319,33 +282,7 @@ final class InProcessJobs implements Broker {
 
     @Override
     public long deadLetterCount() {
-        lock.lock();
-        try {
-            return deadLetters;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Forgets finished jobs past the result TTL (and their idempotency keys). */
-    private void expire() {
-        Instant cutoff = Instant.now().minus(settings.resultTtl());
-        lock.lock();
-        try {
-            List<String> gone = new ArrayList<>();
-            jobs.values().removeIf(e -> {
-                boolean old = e.finished != null && e.finished.isBefore(cutoff);
-                if (old) {
-                    gone.add(e.id);
-                }
-                return old;
-            });
-            if (!gone.isEmpty()) {
-                idempotency.values().removeIf(gone::contains);
-            }
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> deadLetters);
     }
 
     @Override
@@ -357,11 +294,6 @@ final class InProcessJobs implements Broker {
     public void close() {
         closed = true;
         timer.shutdownNow();
-        lock.lock();
-        try {
-            available.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> available.signalAll());
     }
 }

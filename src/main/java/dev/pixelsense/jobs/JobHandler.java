@@ -18,6 +18,16 @@ public interface JobHandler {
     String type();
 
     /**
+     * Checks a job of this type when it is submitted (on the server, before it is queued) and returns
+     * it as it should be queued, e.g. with the model it will run on filled in, so that routing sees it.
+     *
+     * @throws dev.pixelsense.error.BadRequestException for input that can never work (the client gets a 400)
+     */
+    default JobRequest prepare(JobRequest request) {
+        return request;
+    }
+
+    /**
      * Runs one attempt.
      *
      * @return the result (any JSON)

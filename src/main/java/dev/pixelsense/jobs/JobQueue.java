@@ -34,6 +34,14 @@ public sealed interface JobQueue extends AutoCloseable permits Broker {
      */
     Job submit(JobRequest request);
 
+    /**
+     * Queues many jobs at once (the Redis engine sends them in one round trip); same rules as
+     * {@link #submit}, in order.
+     */
+    default List<Job> submitAll(List<JobRequest> requests) {
+        return requests.stream().map(this::submit).toList();
+    }
+
     /** @throws dev.pixelsense.error.NotFoundException when there is no such job (or its TTL passed) */
     Job get(String id);
 

@@ -35,6 +35,12 @@ public record JobSettings(Duration lease, int maxAttempts, Duration backoff, Dur
                 "pixelsense:");
     }
 
+    /** The settings of the {@code jobs:} config section, under the default key prefix. */
+    public static JobSettings from(dev.pixelsense.config.JobsConfig config) {
+        return new JobSettings(config.lease(), config.maxAttempts(), config.backoff(), config.maxBackoff(),
+                config.resultTtl(), defaults().prefix());
+    }
+
     public JobSettings withLease(Duration value) {
         return new JobSettings(value, maxAttempts, backoff, maxBackoff, resultTtl, prefix);
     }

@@ -2,6 +2,8 @@ package dev.pixelsense.jobs;
 
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
@@ -69,6 +71,53 @@ final class RedisConnections implements AutoCloseable {
         } catch (UncheckedIOException e) {
             return call(args);
         }
+    }
+
+    /**
+     * Runs a script by its SHA; when Redis does not know it yet (first use, or after a restart or
+     * SCRIPT FLUSH) sends its text once. Retries once on a fresh connection like {@link #callRetrying}.
+     */
+    Object eval(RedisScripts.Script script, List<String> keys, Object... args) {
+        Object[] command = new Object[3 + keys.size() + args.length];
+        command[0] = "EVALSHA";
+        command[1] = script.sha();
+        command[2] = keys.size();
+        for (int i = 0; i < keys.size(); i++) {
+            command[3 + i] = keys.get(i);
+        }
+        System.arraycopy(args, 0, command, 3 + keys.size(), args.length);
+        try {
+            return callRetrying(command);
+        } catch (RespConnection.RedisError e) {
+            if (!e.getMessage().startsWith("NOSCRIPT")) {
+                throw e;
+            }
+            command[0] = "EVAL";
+            command[1] = script.text();
+            return callRetrying(command);
+        }
+    }
+
+    /**
+     * Sends commands back to back on one connection and then reads every reply (one round trip for
+     * all); an error reply comes back in its place as a {@link RespConnection.RedisError}.
+     */
+    List<Object> pipeline(List<Object[]> commands) {
+        return with(c -> {
+            for (Object[] command : commands) {
+                c.write(command);
+            }
+            c.flush();
+            List<Object> replies = new ArrayList<>(commands.size());
+            for (int i = 0; i < commands.size(); i++) {
+                try {
+                    replies.add(c.read());
+                } catch (RespConnection.RedisError e) {
+                    replies.add(e);
+                }
+            }
+            return replies;
+        });
     }
 
     @Override

@@ -67,6 +67,12 @@ final class RespConnection implements AutoCloseable {
     }
 
     void send(Object... args) {
+        write(args);
+        flush();
+    }
+
+    /** Buffers one command without sending it (pipelining: several writes, one {@link #flush}). */
+    void write(Object... args) {
         try {
             out.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
             for (Object arg : args) {
@@ -76,6 +82,13 @@ final class RespConnection implements AutoCloseable {
                 out.write('\r');
                 out.write('\n');
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis connection failed: " + e.getMessage(), e);
+        }
+    }
+
+    void flush() {
+        try {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("Redis connection failed: " + e.getMessage(), e);

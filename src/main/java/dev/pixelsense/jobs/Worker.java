@@ -6,11 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -40,6 +39,7 @@ public final class Worker implements AutoCloseable {
     private final Broker broker;
     private final Map<String, JobHandler> handlers;
     private final String consumer;
+    private final Set<String> models;
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService heartbeat;
     private final Map<String, Attempt> running = new ConcurrentHashMap<>();
@@ -50,13 +50,14 @@ public final class Worker implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean killed;
 
-    private Worker(Broker broker, List<JobHandler> handlers, int concurrency, String consumer) {
+    private Worker(Broker broker, List<JobHandler> handlers, int concurrency, Set<String> models, String consumer) {
         if (concurrency < 1 || concurrency > 1024) {
             throw new IllegalArgumentException("worker concurrency must be 1 to 1024 (got " + concurrency + ")");
         }
         this.broker = broker;
         this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(JobHandler::type, Function.identity()));
         this.consumer = consumer;
+        this.models = Set.copyOf(models);
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pixelsense-heartbeat-" + consumer);
             t.setDaemon(true);
@@ -64,6 +65,9 @@ public final class Worker implements AutoCloseable {
             return t;
         });
         this.cancels = broker.onCancel(this::cancelled);
+        broker.announce(consumer, this.models);
+        long every = Math.max(100, broker.settings().lease().toMillis() / 3);
+        heartbeat.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
         for (int i = 0; i < concurrency; i++) {
             Thread t = Thread.ofPlatform().name("pixelsense-worker-" + i).daemon(true).unstarted(this::loop);
             threads.add(t);
@@ -71,9 +75,40 @@ public final class Worker implements AutoCloseable {
         threads.forEach(Thread::start);
     }
 
-    /** Starts {@code concurrency} threads taking jobs from {@code queue}; the types are the handlers'. */
+    /**
+     * Starts {@code concurrency} threads taking jobs from {@code queue} that name no model; the types
+     * are the handlers'.
+     */
     public static Worker start(JobQueue queue, List<JobHandler> handlers, int concurrency) {
-        return new Worker((Broker) queue, handlers, concurrency, Ids.consumerName());
+        return start(queue, handlers, concurrency, Set.of());
+    }
+
+    /**
+     * As {@link #start(JobQueue, List, int)}, also taking jobs that name one of {@code models}
+     * (announced to the queue now and on every heartbeat; jobs naming other models are left for
+     * workers that serve them).
+     */
+    public static Worker start(JobQueue queue, List<JobHandler> handlers, int concurrency, Set<String> models) {
+        return new Worker((Broker) queue, handlers, concurrency, models, Ids.consumerName());
+    }
+
+    /** What a queued job shows while no live worker serves its model. */
+    static String unservedMessage(String model) {
+        return "waiting: no live worker serves model '" + model + "'";
+    }
+
+    private void announce() {
+        try {
+            broker.announce(consumer, models);
+        } catch (RuntimeException e) {
+            log.warn("worker {}: cannot announce its models: {}", consumer, e.getMessage());
+        }
+    }
+
+    void progress(String id, double fraction, String message) {
+        if (!killed) {
+            broker.progress(id, fraction, message);
+        }
     }
 
     /** This worker's consumer name (host-pid-random), as jobs' {@code worker} field shows it. */
@@ -113,14 +148,11 @@ public final class Worker implements AutoCloseable {
                     + " (known: " + handlers.keySet() + ")", true);
             return;
         }
-        Attempt attempt = new Attempt(job, Thread.currentThread());
+        Attempt attempt = new Attempt(job, d, Thread.currentThread(), this);
         running.put(job.id(), attempt);
         if (earlyCancels.remove(job.id()) != null) {
             attempt.cancel();   // cancelled between start() and now
         }
-        long renewMillis = Math.max(100, broker.settings().lease().toMillis() / 3);
-        ScheduledFuture<?> renewal = heartbeat.scheduleAtFixedRate(() -> renew(d, attempt), renewMillis, renewMillis,
-                TimeUnit.MILLISECONDS);
         JsonNode result = null;
         Throwable failure = null;
         try {
@@ -128,7 +160,6 @@ public final class Worker implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         } finally {
-            renewal.cancel(false);
             running.remove(job.id());
             attempt.finished();
         }
@@ -175,12 +206,23 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * The heartbeat, every third of a lease: announce this worker's models and renew the lease of
+     * every running job (one periodic task rather than one per job: short jobs cost no scheduling).
+     */
+    private void beat() {
+        announce();
+        for (Attempt a : running.values()) {
+            renew(a.delivery(), a);
+        }
+    }
+
     private void renew(Broker.Delivery d, Attempt attempt) {
-        if (killed) {
+        if (killed || attempt.cancelled()) {
             return;
         }
         try {
-            if (!broker.renew(d, consumer)) {
+            if (!broker.renew(d, consumer) && running.get(d.id()) == attempt) {   // not just finished: lost
                 log.warn("job {}: lease lost to another worker; cancelling it here", d.id());
                 attempt.cancel();
             }
@@ -220,82 +262,19 @@ public final class Worker implements AutoCloseable {
         }
         heartbeat.shutdownNow();
         cancels.close();
+        try {
+            broker.retire(consumer);
+        } catch (RuntimeException e) {
+            log.debug("worker {}: retire failed: {}", consumer, e.getMessage());
+        }
     }
 
-    private static void sleepQuietly(long millis) {
+    /** Sleeps; an interrupt ends the sleep and stays set. */
+    static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One attempt's context; cancel() interrupts its thread only while the handler still runs. */
-    private final class Attempt implements JobContext {
-        private final Job job;
-        private final Thread thread;
-        private final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
-        private boolean cancelled;
-        private boolean done;
-
-        Attempt(Job job, Thread thread) {
-            this.job = job;
-            this.thread = thread;
-        }
-
-        @Override
-        public Job job() {
-            return job;
-        }
-
-        @Override
-        public int attempt() {
-            return job.attempts();
-        }
-
-        @Override
-        public void progress(double fraction, String message) {
-            if (!cancelled() && !killed) {
-                broker.progress(job.id(), Math.max(0, Math.min(1, fraction)), message);
-            }
-        }
-
-        @Override
-        public synchronized boolean cancelled() {
-            return cancelled;
-        }
-
-        @Override
-        public void onCancel(Runnable action) {
-            boolean now;
-            synchronized (this) {
-                now = cancelled;
-                if (!now) {
-                    onCancel.add(action);
-                }
-            }
-            if (now) {
-                action.run();
-            }
-        }
-
-        void cancel() {
-            synchronized (this) {
-                if (cancelled) {
-                    return;
-                }
-                cancelled = true;
-                if (!done) {
-                    thread.interrupt();
-                }
-            }
-            onCancel.forEach(Runnable::run);
-        }
-
-        /** The handler returned: no interrupt may reach the thread after this, and a stale one is cleared. */
-        synchronized void finished() {
-            done = true;
-            Thread.interrupted();
         }
     }
 }

@@ -54,9 +54,29 @@ abstract class JobQueueContract {
     }
 
     protected Worker worker(int concurrency) {
-        Worker w = Worker.start(queue, List.of(new NoopJob()), concurrency);
+        return worker(concurrency, Set.of("some-model"), new NoopJob());
+    }
+
+    protected Worker worker(int concurrency, Set<String> models, JobHandler... handlers) {
+        Worker w = Worker.start(queue, List.of(handlers), concurrency, models);
         closeables.add(w);
         return w;
+    }
+
+    /** A handler of type {@code noop} that records the order it ran jobs in. */
+    protected static JobHandler recording(List<String> ran) {
+        return new JobHandler() {
+            @Override
+            public String type() {
+                return "noop";
+            }
+
+            @Override
+            public JsonNode run(JobContext context) {
+                ran.add(context.job().id());
+                return OpenAiJson.MAPPER.createObjectNode();
+            }
+        };
     }
 
     protected static JsonNode json(String text) {
@@ -99,7 +119,7 @@ abstract class JobQueueContract {
     @Test
     void should_submit_get_and_list_jobs() {
         // given a job submitted before any worker runs
-        Job submitted = queue.submit(new JobRequest("noop", json("{\"n\":1}"), "some-model", 5, null));
+        Job submitted = queue.submit(new JobRequest("noop", json("{\"n\":1}"), "some-model", 5, null, null));
         assertThat(submitted.state()).isEqualTo(JobState.QUEUED);
         assertThat(submitted.id()).startsWith("job_");
         assertThat(queue.list(JobState.QUEUED, 100)).extracting(Job::id).containsExactly(submitted.id());
@@ -275,5 +295,182 @@ abstract class JobQueueContract {
         sleep(2000);   // the dead worker's attempt would have ended by now
         assertThat(queue.get(job.id()).result()).isEqualTo(done.result());
         assertThat(queue.list(null, 100)).hasSize(1);
+    }
+
+    @Test
+    void should_keep_a_job_longer_than_its_lease_on_its_worker_by_renewing_the_lease() {
+        // given two idle workers, and a job that runs for three leases
+        worker(1);
+        worker(1);
+        Job job = queue.submit(JobRequest.of("noop", json("{\"sleep_ms\":3000,\"steps\":3}")));
+
+        // when it has run
+        Job done = awaitState(job.id(), JobState.SUCCEEDED, Duration.ofSeconds(15));
+
+        // then the heartbeat kept it: one attempt, never reclaimed by the other worker
+        assertThat(done.attempts()).isEqualTo(1);
+        assertThat(done.result().path("attempt").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void should_run_a_job_naming_a_model_only_on_a_worker_that_serves_it() {
+        // given two workers serving different models
+        Worker alpha = worker(2, Set.of("alpha"), new NoopJob());
+        Worker beta = worker(2, Set.of("beta", "beta-alias"), new NoopJob());
+
+        // when jobs name each model, an alias, no model, and a model nobody serves
+        List<Job> forAlpha = new ArrayList<>();
+        List<Job> forBeta = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            forAlpha.add(queue.submit(JobRequest.of("noop", json("{}")).withModel("alpha")));
+            forBeta.add(queue.submit(JobRequest.of("noop", json("{}")).withModel(i % 2 == 0 ? "beta" : "beta-alias")));
+        }
+        Job anyone = queue.submit(JobRequest.of("noop", json("{}")));
+        Job orphan = queue.submit(JobRequest.of("noop", json("{}")).withModel("gamma"));
+
+        // then each ran on the worker serving its model, and the orphan waits, saying why
+        forAlpha.forEach(j -> assertThat(awaitState(j.id(), JobState.SUCCEEDED, Duration.ofSeconds(10)).worker())
+                .isEqualTo(alpha.name()));
+        forBeta.forEach(j -> assertThat(awaitState(j.id(), JobState.SUCCEEDED, Duration.ofSeconds(10)).worker())
+                .isEqualTo(beta.name()));
+        assertThat(awaitState(anyone.id(), JobState.SUCCEEDED, Duration.ofSeconds(10)).worker())
+                .isIn(alpha.name(), beta.name());
+        sleep(1500);   // more than a lease: nothing may have taken it
+        Job waiting = queue.get(orphan.id());
+        assertThat(waiting.state()).isEqualTo(JobState.QUEUED);
+        assertThat(waiting.attempts()).isZero();
+        assertThat(waiting.message()).contains("no live worker serves model 'gamma'");
+        assertThat(queue.list(JobState.QUEUED, 10)).extracting(Job::id).containsExactly(orphan.id());
+
+        // and once a worker serving it comes, it runs there
+        Worker gamma = worker(1, Set.of("gamma"), new NoopJob());
+        assertThat(awaitState(orphan.id(), JobState.SUCCEEDED, Duration.ofSeconds(10)).worker()).isEqualTo(gamma.name());
+    }
+
+    @Test
+    void should_run_high_priority_jobs_before_normal_and_low_ones() {
+        // given jobs queued low, normal, high (twice over) before any worker runs
+        List<String> expected = new ArrayList<>();
+        List<String> low = new ArrayList<>();
+        List<String> normal = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            low.add(queue.submit(JobRequest.of("noop", json("{}")).withPriority(JobRequest.LOW)).id());
+            normal.add(queue.submit(JobRequest.of("noop", json("{}"))).id());
+            expected.add(queue.submit(JobRequest.of("noop", json("{}")).withPriority(JobRequest.HIGH)).id());
+        }
+        expected.addAll(normal);
+        expected.addAll(low);
+
+        // when one single-slot worker runs them
+        List<String> ran = new CopyOnWriteArrayList<>();
+        worker(1, Set.of(), recording(ran));
+        await(() -> ran.size() == 6, Duration.ofSeconds(10), "all six jobs");
+
+        // then high ran first, then normal, then low, each band in submission order
+        assertThat(ran).containsExactlyElementsOf(expected);
+    }
+
+    /** A local HTTP receiver answering each POST with the next status of {@code statuses} (the last repeats). */
+    protected record Hook(com.sun.net.httpserver.HttpServer server, List<Posted> posted) implements AutoCloseable {
+        static Hook start(int... statuses) throws java.io.IOException {
+            List<Posted> posted = new CopyOnWriteArrayList<>();
+            var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(
+                    java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/hook", ex -> {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                posted.add(new Posted(ex.getRequestHeaders().getFirst("X-Pixelsense-Signature"),
+                        ex.getRequestHeaders().getFirst("X-Pixelsense-Timestamp"), body));
+                ex.sendResponseHeaders(statuses[Math.min(posted.size(), statuses.length) - 1], -1);
+                ex.close();
+            });
+            server.start();
+            return new Hook(server, posted);
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    protected record Posted(String signature, String timestamp, byte[] body) {
+        JsonNode json() {
+            return JobQueueContract.json(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private static final String SECRET = "contract-secret-0123456789";
+
+    /** The signature as a receiver computes it: HMAC-SHA256 of the exact body, hex. */
+    private static String expectedSignature(byte[] body) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "HmacSHA256"));
+        return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+    }
+
+    private Webhooks webhooks(int maxAttempts) {
+        Webhooks w = Webhooks.start(queue, new dev.pixelsense.config.JobsConfig.Webhooks(SECRET, true, maxAttempts,
+                Duration.ofMillis(100), Duration.ofSeconds(2)));
+        closeables.add(w);
+        return w;
+    }
+
+    @Test
+    void should_post_a_signed_webhook_when_a_job_ends_retrying_after_server_errors() throws Exception {
+        // given a receiver that fails twice with 500, then takes the POST
+        try (Hook hook = Hook.start(500, 500, 204)) {
+            webhooks(5);
+            worker(1);
+
+            // when a job with a webhook succeeds
+            Job job = queue.submit(JobRequest.of("noop", json("{\"x\":7}")).withWebhook(hook.url()));
+            assertThat(job.webhook().status()).isEqualTo("pending");
+            awaitState(job.id(), JobState.SUCCEEDED, Duration.ofSeconds(10));
+            await(() -> "delivered".equals(queue.get(job.id()).webhook().status()), Duration.ofSeconds(10),
+                    "the webhook to be delivered");
+
+            // then it was POSTed three times, each signed over its exact body, with the final job
+            assertThat(hook.posted()).hasSize(3);
+            for (Posted p : hook.posted()) {
+                assertThat(p.signature()).isEqualTo(expectedSignature(p.body()));
+                assertThat(Long.parseLong(p.timestamp())).isCloseTo(java.time.Instant.now().getEpochSecond(),
+                        org.assertj.core.data.Offset.offset(60L));
+                assertThat(p.json().path("id").asText()).isEqualTo(job.id());
+                assertThat(p.json().path("status").asText()).isEqualTo("succeeded");
+                assertThat(p.json().path("result").path("echo").path("x").asInt()).isEqualTo(7);
+            }
+            Job.Webhook state = queue.get(job.id()).webhook();
+            assertThat(state.attempts()).isEqualTo(3);
+            assertThat(state.error()).isNull();
+            assertThat(state.deliveredAt()).isNotNull();
+            sleep(500);
+            assertThat(hook.posted()).as("nothing after delivery").hasSize(3);
+        }
+    }
+
+    @Test
+    void should_give_up_a_webhook_after_its_attempts_and_say_why() throws Exception {
+        // given a receiver that always fails
+        try (Hook hook = Hook.start(503)) {
+            webhooks(2);
+
+            // when a queued job with a webhook is cancelled
+            Job job = queue.submit(JobRequest.of("noop", json("{}")).withWebhook(hook.url()));
+            queue.cancel(job.id());
+
+            // then the cancelled job was POSTed twice, and the job says the delivery failed
+            await(() -> "failed".equals(queue.get(job.id()).webhook().status()), Duration.ofSeconds(10),
+                    "the webhook to fail");
+            assertThat(hook.posted()).hasSize(2);
+            assertThat(hook.posted().get(0).json().path("status").asText()).isEqualTo("cancelled");
+            Job.Webhook state = queue.get(job.id()).webhook();
+            assertThat(state.attempts()).isEqualTo(2);
+            assertThat(state.error()).isEqualTo("the receiver answered 503");
+        }
     }
 }
