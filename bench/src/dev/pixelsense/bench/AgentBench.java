@@ -99,7 +99,8 @@ public final class AgentBench {
                         reacted.add(((Number) e.get("reacted_after_ms")).doubleValue());
                     }
                 }
-                if (e.type().equals("step") && e.step() > 1) { // step 1 includes the JIT warming up
+                boolean acted = events.stream().anyMatch(a -> a.type().equals("action") && a.step() == e.step());
+                if (e.type().equals("step") && e.step() > 1 && acted) { // step 1 warms the JIT; the last only ends
                     boolean changed = events.stream().anyMatch(a -> a.type().equals("action") && a.step() == e.step()
                             && Boolean.TRUE.equals(a.get("changed")));
                     (changed ? withEffect : without).add(((Number) e.get("overhead_ms")).doubleValue());
@@ -115,6 +116,9 @@ public final class AgentBench {
         System.out.println();
         System.out.println("| step | n | median ms | p95 ms |");
         System.out.println("|---|---|---|---|");
+        List<Double> all = new ArrayList<>(withEffect);
+        all.addAll(without);
+        row("pixelsense, all steps", all);
         row("pixelsense, steps whose action changed the screen", withEffect);
         row("pixelsense, steps whose action changed nothing (waits out settle_reaction)", without);
         row("  of which: execute (XTest, XSync)", execute);
