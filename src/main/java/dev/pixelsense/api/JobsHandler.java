@@ -15,7 +15,6 @@ import dev.pixelsense.openai.OpenAiJson;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -42,12 +41,12 @@ final class JobsHandler {
         if (!body.isObject()) {
             throw new BadRequestException("The body must be a JSON object {type, input, ...}");
         }
-        String key = text(body, "idempotency_key");
+        String key = Sse.text(body, "idempotency_key");
         if (key == null) {
             key = ctx.header("Idempotency-Key");
         }
-        JobRequest request = new JobRequest(text(body, "type"), body.get("input"), text(body, "model"),
-                priority(body.path("priority")), key, text(body, "webhook"));
+        JobRequest request = new JobRequest(Sse.text(body, "type"), body.get("input"), Sse.text(body, "model"),
+                priority(body.path("priority")), key, Sse.text(body, "webhook"));
         // the type's own checks run now: bad input is a 400, not a failed job later
         ctx.status(202).contentType("application/json").result(OpenAiJson.write(json(service.submit(request))));
     }
@@ -64,17 +63,6 @@ final class JobsHandler {
             throw new BadRequestException("'priority' must be high, normal, low or an integer -100..100", "priority");
         }
         return n.asInt();
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new BadRequestException("'" + field + "' must be a string", field);
-        }
-        return n.asText();
     }
 
     void get(Context ctx) {
@@ -115,32 +103,25 @@ final class JobsHandler {
         LinkedBlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
         try (JobQueue.Subscription ignored = jobs.subscribe(id, events::add)) {
             Job job = jobs.get(id);   // 404 before the stream starts
-            var res = ctx.res();
-            res.setStatus(200);
-            res.setContentType("text/event-stream");
-            res.setCharacterEncoding("UTF-8");
-            res.setHeader("Cache-Control", "no-cache");
-            res.setHeader("X-Accel-Buffering", "no");
-            OutputStream out = res.getOutputStream();
-            write(out, "state", json(job));
+            OutputStream out = Sse.start(ctx);
+            Sse.event(out, "state", json(job));
             while (!job.state().terminal()) {
                 JobEvent event = events.poll(2, TimeUnit.SECONDS);
                 if (event == null) {
                     Job now = jobs.get(id);
                     if (!now.state().equals(job.state())) {
-                        write(out, "state", json(now));
+                        Sse.event(out, "state", json(now));
                     } else {
-                        out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                        out.flush();
+                        Sse.keepAlive(out);
                     }
                     job = now;
                 } else if (event.kind().equals(JobEvent.PROGRESS)) {
                     ObjectNode p = OpenAiJson.MAPPER.createObjectNode().put("id", id).put("progress", event.progress())
                             .put("message", event.message());
-                    write(out, "progress", p);
+                    Sse.event(out, "progress", p);
                 } else {
                     job = jobs.get(id);
-                    write(out, "state", json(job));
+                    Sse.event(out, "state", json(job));
                 }
             }
         } catch (InterruptedException e) {
@@ -148,13 +129,6 @@ final class JobsHandler {
         } catch (IOException e) {
             // the client left: nothing to answer
         }
-    }
-
-    private static void write(OutputStream out, String event, ObjectNode data) throws IOException {
-        out.write(("event: " + event + "\ndata: ").getBytes(StandardCharsets.UTF_8));
-        out.write(OpenAiJson.write(data));
-        out.write("\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 
     static ObjectNode json(Job job) {
