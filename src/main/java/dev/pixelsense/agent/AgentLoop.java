@@ -11,9 +11,6 @@ import dev.pixelsense.openai.ToolCall;
 import dev.pixelsense.screen.Frame;
 import dev.pixelsense.screen.FrameDiff;
 import dev.pixelsense.screen.Input;
-import dev.pixelsense.screen.Monitor;
-import dev.pixelsense.screen.Point;
-import dev.pixelsense.screen.Rect;
 import dev.pixelsense.screen.Screen;
 import dev.pixelsense.vision.ImageEncoder;
 import java.util.ArrayList;
@@ -42,9 +39,7 @@ final class AgentLoop {
     private final Trace trace;
     private final ScreenAgent.Chat chat;
     private final Screenshots screenshots;
-    private volatile boolean acting;
-    private volatile Point.Absolute placedByUs;
-    private volatile boolean overTime;
+    private final RunWatch watch;
 
     AgentLoop(ScreenAgent.Plan plan, Screen screen, Input input, ActionExecutor executor, ScreenAgent.Chat chat,
               AgentRun run, Trace trace) {
@@ -55,12 +50,13 @@ final class AgentLoop {
         this.tools = new AgentTools(plan.config().coordinates());
         this.chat = chat;
         this.screenshots = new Screenshots(plan.config().maxEdge());
+        this.watch = new RunWatch(plan, input, run);
         this.run = run;
         this.trace = trace;
     }
 
     void run() {
-        Thread watcher = Thread.ofVirtual().name("agent-watch").start(this::watch);
+        Thread watcher = Thread.ofVirtual().name("agent-watch").start(watch);
         try {
             loop();
         } catch (LimitReached e) {
@@ -68,10 +64,10 @@ final class AgentLoop {
         } catch (ActionExecutor.StoppedByUser e) {
             end(Status.STOPPED, "stopped by the user at the confirmation prompt");
         } catch (CancelledException e) {
-            end(overTime ? Status.LIMIT_REACHED : Status.STOPPED,
+            end(watch.overTime() ? Status.LIMIT_REACHED : Status.STOPPED,
                     run.stopReason() != null ? run.stopReason() : e.getMessage());
         } catch (PixelsenseException e) { // a model call cut short by a stop fails in its own way
-            end(overTime ? Status.LIMIT_REACHED : run.stopReason() != null ? Status.STOPPED : Status.FAILED,
+            end(watch.overTime() ? Status.LIMIT_REACHED : run.stopReason() != null ? Status.STOPPED : Status.FAILED,
                     run.stopReason() != null ? run.stopReason() : e.getMessage());
         } catch (RuntimeException e) {
             end(Status.FAILED, "internal error: " + e);
@@ -118,7 +114,8 @@ final class AgentLoop {
             List<ToolCall> calls = answer.toolCalls() == null ? List.of() : answer.toolCalls();
             conversation.answered(answer);
             emit("response", step, map("model", served.servedBy(), "text", answer.text(),
-                    "tool_calls", calls.stream().map(c -> c.function().name() + " " + c.function().arguments()).toList(),
+                    "tool_calls", calls.stream().map(c -> c.function().name() + " " + c.function().arguments())
+                            .toList(),
                     "model_ms", ms(modelNs)));
             List<Mark> marks = new ArrayList<>();
             long overheadNs = preparedNs + encodeNs;
@@ -160,13 +157,13 @@ final class AgentLoop {
                 }
                 checkLimits(step);
                 long x0 = System.nanoTime();
-                acting = true;
+                watch.acting(true);
                 ActionExecutor.Outcome outcome;
                 try {
                     outcome = executor.execute(action, new View(current, view.shown()), zoom);
-                    placedByUs = input.position();
+                    watch.placedByUs(input.position());
                 } finally {
-                    acting = false;
+                    watch.acting(false);
                 }
                 long executeNs = System.nanoTime() - x0;
                 marks.addAll(outcome.marks());
@@ -245,53 +242,6 @@ final class AgentLoop {
     private static String dataUrl(java.awt.image.BufferedImage image) {
         byte[] jpeg = ImageEncoder.encode(image, ImageEncoder.Format.JPEG, ImageEncoder.DEFAULT_JPEG_QUALITY);
         return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg);
-    }
-
-    /**
-     * Watches the run from outside the loop, so a model call in flight is cut short too: the time
-     * limit, and the kill switch: the pointer moved into a monitor corner, not by our hand. Only a
-     * move counts, so a pointer resting in a corner when the run starts does not stop it.
-     */
-    private void watch() {
-        boolean corners = plan.config().killCorner() && !plan.dryRun();
-        try {
-            Point.Absolute previous = corners ? input.position() : null;
-            while (!Thread.currentThread().isInterrupted() && run.status() == Status.RUNNING) {
-                Thread.sleep(100);
-                if (run.elapsedMillis() > plan.maxDuration().toMillis()) {
-                    overTime = true;
-                    run.cancel("max duration (" + plan.maxDuration().toSeconds() + " s) reached");
-                    return;
-                }
-                if (!corners || acting) {
-                    continue;
-                }
-                Point.Absolute now = input.position();
-                if (!now.equals(previous) && !now.equals(placedByUs) && inCorner(now, input.monitors())) {
-                    run.cancel("kill switch: the pointer was moved into a screen corner");
-                    return;
-                }
-                previous = now;
-            }
-        } catch (InterruptedException e) {
-            // the run ended
-        } catch (RuntimeException e) {
-            // the display went away; the loop will fail on its own
-        }
-    }
-
-    static boolean inCorner(Point.Absolute p, List<Monitor> monitors) {
-        for (Monitor m : monitors) {
-            Rect b = m.bounds();
-            boolean left = Math.abs(p.x() - b.x()) <= 2;
-            boolean right = Math.abs(p.x() - (b.right() - 1)) <= 2;
-            boolean top = Math.abs(p.y() - b.y()) <= 2;
-            boolean bottom = Math.abs(p.y() - (b.bottom() - 1)) <= 2;
-            if ((left || right) && (top || bottom)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void end(Status status, String message) {

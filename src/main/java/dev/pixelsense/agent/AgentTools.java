@@ -49,7 +49,8 @@ public final class AgentTools {
                 ? "Coordinates are pixels of the screenshot shown (" + width + "x" + height + "): x from the left "
                         + "edge, y from the top edge, (0, 0) the top-left corner."
                 : "Coordinates are fractions of the screenshot shown, from 0 to 1: x from the left edge, y from the "
-                        + "top edge; (0, 0) is the top-left corner, (1, 1) the bottom-right one, (0.5, 0.5) the centre.";
+                        + "top edge; (0, 0) is the top-left corner, (1, 1) the bottom-right one, (0.5, 0.5) the "
+                        + "centre.";
     }
 
     List<Tool> definitions() {

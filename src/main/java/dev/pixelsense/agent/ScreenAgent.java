@@ -142,7 +142,8 @@ public final class ScreenAgent implements AutoCloseable {
     }
 
     private Plan plan(AgentRequest request) {
-        String model = request.model() != null ? request.model() : config.model() != null ? config.model() : visionModel;
+        String model = request.model() != null ? request.model()
+                : config.model() != null ? config.model() : visionModel;
         if (model == null) {
             throw new BadRequestException("No model for the agent: set agent.model (or vision.model) in the config to "
                     + "a model with vision and tool calling, or pass one", "model", "no_agent_model");

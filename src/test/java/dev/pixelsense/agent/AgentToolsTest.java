@@ -157,11 +157,11 @@ class AgentToolsTest {
     void should_know_a_corner_of_any_monitor() {
         List<Monitor> monitors = List.of(new Monitor(0, "left", new Rect(0, 0, 1920, 1080), 1, true, 1),
                 new Monitor(1, "right", new Rect(1920, 0, 1280, 1024), 1, false, 1));
-        assertThat(AgentLoop.inCorner(Point.at(0, 0), monitors)).isTrue();
-        assertThat(AgentLoop.inCorner(Point.at(1919, 1078), monitors)).isTrue();
-        assertThat(AgentLoop.inCorner(Point.at(3199, 1023), monitors)).isTrue();
-        assertThat(AgentLoop.inCorner(Point.at(1921, 500), monitors)).isFalse();
-        assertThat(AgentLoop.inCorner(Point.at(960, 0), monitors)).isFalse();
+        assertThat(RunWatch.inCorner(Point.at(0, 0), monitors)).isTrue();
+        assertThat(RunWatch.inCorner(Point.at(1919, 1078), monitors)).isTrue();
+        assertThat(RunWatch.inCorner(Point.at(3199, 1023), monitors)).isTrue();
+        assertThat(RunWatch.inCorner(Point.at(1921, 500), monitors)).isFalse();
+        assertThat(RunWatch.inCorner(Point.at(960, 0), monitors)).isFalse();
     }
 
     @Test
