@@ -11,6 +11,7 @@ import dev.pixelsense.openai.ChatChunk;
 import dev.pixelsense.openai.ChatCompletion;
 import dev.pixelsense.openai.ChatRequest;
 import dev.pixelsense.openai.OpenAiJson;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,8 @@ final class ChatHandler {
     static final String MODEL_HEADER = "x-pixelsense-model";
     private static final byte[] LOADING = ": loading model\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final long LOADING_EVERY_MS = 2_000;
+    // resolved once: MAPPER.writeValueAsBytes looks the serializer up again on every chunk
+    private static final ObjectWriter CHUNKS = OpenAiJson.MAPPER.writerFor(ChatChunk.class);
 
     private final ModelManager models;
     private final ImageGuard images;
@@ -158,7 +161,7 @@ final class ChatHandler {
         try {
             for (ChatChunk chunk = stream.next(); chunk != null; chunk = stream.next()) {
                 out.write(DATA);
-                out.write(OpenAiJson.write(chunk));
+                out.write(CHUNKS.writeValueAsBytes(chunk));
                 out.write(END);
                 out.flush();
             }

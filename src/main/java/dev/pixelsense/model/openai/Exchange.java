@@ -11,16 +11,9 @@ import dev.pixelsense.openai.OpenAiJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -34,7 +27,7 @@ final class Exchange implements AutoCloseable {
     private final String modelId;
     private final OpenAiSettings.Deployment deployment;
     private final Watchdog watchdog;
-    private volatile CompletableFuture<?> pending;
+    private volatile Upstream.Call pending;
     private volatile InputStream body;
     private volatile boolean aborted;
 
@@ -46,34 +39,35 @@ final class Exchange implements AutoCloseable {
     }
 
     /** Sends the request and returns the 200 response; any other status becomes an exception. */
-    HttpResponse<InputStream> send(HttpClient http, HttpRequest request) {
-        CompletableFuture<HttpResponse<InputStream>> future =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
-        pending = future;
+    Upstream.Response send(Upstream upstream, byte[] requestBody, boolean stream) {
+        Upstream.Call call = upstream.call(deployment, requestBody, stream);
+        pending = call;
         if (aborted) {
-            future.cancel(true);
+            call.cancel();
         }
-        HttpResponse<InputStream> response;
+        Upstream.Response response;
         try {
-            response = future.get();
+            response = call.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            future.cancel(true);
+            return interrupted(call);
+        } catch (IOException e) {
+            // a virtual thread interrupted in a blocking socket call sees the socket closed
+            if (Thread.currentThread().isInterrupted()) {
+                return interrupted(call);
+            }
             close();
-            throw new CancelledException("interrupted while waiting for the upstream");
-        } catch (ExecutionException | CancellationException e) {
-            close();
-            throw failure(e instanceof ExecutionException ? e.getCause() : e, "connecting");
+            throw failure(e, "connecting");
         }
         body = response.body();
         if (aborted) {
             close();
             throw failure(new IOException("aborted"), "connecting");
         }
-        if (response.statusCode() != 200) {
+        if (response.status() != 200) {
             try (InputStream in = response.body()) {
                 byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
-                throw statusError(response.statusCode(), bytes, response.headers());
+                throw statusError(response.status(), bytes, response.header("retry-after"));
             } catch (IOException e) {
                 throw failure(e, "reading an error answer");
             } finally {
@@ -81,6 +75,12 @@ final class Exchange implements AutoCloseable {
             }
         }
         return response;
+    }
+
+    private Upstream.Response interrupted(Upstream.Call call) {
+        call.cancel();
+        close();
+        throw new CancelledException("interrupted while waiting for the upstream");
     }
 
     Watchdog watchdog() {
@@ -110,14 +110,14 @@ final class Exchange implements AutoCloseable {
                 cause);
     }
 
-    private PixelsenseException statusError(int status, byte[] bytes, HttpHeaders headers) {
+    private PixelsenseException statusError(int status, byte[] bytes, String retryAfter) {
         String detail = errorMessage(bytes);
         String prefix = "model '" + modelId + "': " + where() + " answered " + status;
         return switch (status) {
             case 400, 413, 422 -> new BadRequestException(prefix + ": " + detail);
             case 401, 403 -> new UpstreamException(prefix + " (check the model's api_key or api_key_env): " + detail);
             case 408 -> new UpstreamTimeoutException(prefix + ": " + detail);
-            case 429 -> new RateLimitedException(prefix + ": " + detail, retryAfter(headers));
+            case 429 -> new RateLimitedException(prefix + ": " + detail, retryAfter(retryAfter));
             case 504 -> new UpstreamTimeoutException(prefix + ": " + detail);
             default -> new UpstreamException(prefix + ": " + detail);
         };
@@ -139,14 +139,15 @@ final class Exchange implements AutoCloseable {
         return text.isEmpty() ? "(no body)" : text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 
-    private static long retryAfter(HttpHeaders headers) {
-        return headers.firstValue("retry-after").map(v -> {
-            try {
-                return (long) Math.ceil(Double.parseDouble(v.trim()));
-            } catch (NumberFormatException e) {
-                return 1L;
-            }
-        }).orElse(1L);
+    private static long retryAfter(String value) {
+        if (value == null) {
+            return 1L;
+        }
+        try {
+            return (long) Math.ceil(Double.parseDouble(value.trim()));
+        } catch (NumberFormatException e) {
+            return 1L;
+        }
     }
 
     private String where() {
@@ -161,9 +162,9 @@ final class Exchange implements AutoCloseable {
     }
 
     private void cut() {
-        CompletableFuture<?> f = pending;
-        if (f != null) {
-            f.cancel(true);
+        Upstream.Call c = pending;
+        if (c != null) {
+            c.cancel();
         }
         InputStream in = body;
         if (in != null) {

@@ -11,9 +11,6 @@ import dev.pixelsense.openai.ChatRequest;
 import dev.pixelsense.openai.OpenAiJson;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -29,18 +26,15 @@ final class OpenAiBackend implements ChatBackend {
     private final String modelId;
     private final OpenAiSettings settings;
     private final ScheduledExecutorService timers;
-    private final HttpClient http;
+    private final Upstream upstream;
     private final AtomicLongArray coolUntil;
     private final AtomicInteger next = new AtomicInteger();
 
-    OpenAiBackend(String modelId, OpenAiSettings settings, ScheduledExecutorService timers) {
+    OpenAiBackend(String modelId, OpenAiSettings settings, ScheduledExecutorService timers, Upstream upstream) {
         this.modelId = modelId;
         this.settings = settings;
         this.timers = timers;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(settings.timeouts().connect())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.upstream = upstream;
         this.coolUntil = new AtomicLongArray(settings.deployments().size());
     }
 
@@ -91,7 +85,7 @@ final class OpenAiBackend implements ChatBackend {
         ChatRequest upstream = request.withModel(d.upstreamModel()).withStreaming(true);
         Exchange exchange = new Exchange(modelId, d, timers, settings.timeouts().firstToken(), "first token");
         context.onCancel(exchange::abort);
-        HttpResponse<InputStream> response = exchange.send(http, build(d, upstream, true));
+        Upstream.Response response = exchange.send(this.upstream, OpenAiJson.write(upstream), true);
         return new SseChatStream(exchange, response.body(), settings.timeouts().idle());
     }
 
@@ -100,7 +94,7 @@ final class OpenAiBackend implements ChatBackend {
         Exchange exchange = new Exchange(modelId, d, timers, settings.timeouts().request(), "answer");
         context.onCancel(exchange::abort);
         try (exchange) {
-            HttpResponse<InputStream> response = exchange.send(http, build(d, upstream, false));
+            Upstream.Response response = exchange.send(this.upstream, OpenAiJson.write(upstream), false);
             try (InputStream body = response.body()) {
                 return OpenAiJson.MAPPER.readValue(body, ChatCompletion.class);
             } catch (IOException e) {
@@ -109,22 +103,9 @@ final class OpenAiBackend implements ChatBackend {
         }
     }
 
-    private static HttpRequest build(OpenAiSettings.Deployment d, ChatRequest request, boolean stream) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(d.chatUrl())
-                .version("https".equals(d.chatUrl().getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .header("Content-Type", "application/json")
-                .header("Accept", stream ? "text/event-stream" : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(OpenAiJson.write(request)));
-        if (d.apiKey() != null) {
-            b.header("Authorization", "Bearer " + d.apiKey());
-        }
-        d.headers().forEach(b::header);
-        return b.build();
-    }
-
     @Override
     public void close() {
-        http.shutdownNow();
+        upstream.close();
     }
 
     static UpstreamTimeoutException timeout(String modelId, OpenAiSettings.Deployment d, String phase) {

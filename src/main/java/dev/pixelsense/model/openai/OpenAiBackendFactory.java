@@ -30,6 +30,8 @@ public final class OpenAiBackendFactory implements BackendFactory {
     /**
      * A client for a local runner process: one deployment, no key, patient first-token and idle
      * timeouts (a CPU model can think for a while), a short connect timeout (it is on loopback).
+     * A loopback runner is read with {@link LoopbackUpstream} on the caller's thread: on a small
+     * machine the JDK client's selector and worker threads took CPU from the model.
      */
     public static ChatBackend forRunner(String modelId, String baseUrl, ScheduledExecutorService timers) {
         OpenAiSettings.Deployment d = new OpenAiSettings.Deployment(java.net.URI.create(baseUrl + "/").resolve(
@@ -37,12 +39,13 @@ public final class OpenAiBackendFactory implements BackendFactory {
         OpenAiSettings s = new OpenAiSettings(java.util.List.of(d), new OpenAiSettings.Timeouts(
                 java.time.Duration.ofSeconds(2), java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(2),
                 java.time.Duration.ofMinutes(30)), java.time.Duration.ofSeconds(1));
-        return new OpenAiBackend(modelId, s, timers);
+        return new OpenAiBackend(modelId, s, timers, LoopbackUpstream.handles(d.chatUrl())
+                ? new LoopbackUpstream(s.timeouts().connect()) : new JdkUpstream(s.timeouts().connect()));
     }
 
     @Override
     public ChatBackend create(ModelConfig model, BackendContext context) {
-        return new OpenAiBackend(model.id(), OpenAiSettings.read(model.id(), model.settings(), context.env()),
-                context.timers());
+        OpenAiSettings settings = OpenAiSettings.read(model.id(), model.settings(), context.env());
+        return new OpenAiBackend(model.id(), settings, context.timers(), new JdkUpstream(settings.timeouts().connect()));
     }
 }

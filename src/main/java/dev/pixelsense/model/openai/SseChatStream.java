@@ -1,6 +1,7 @@
 package dev.pixelsense.model.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.pixelsense.error.UpstreamException;
 import dev.pixelsense.model.ChatStream;
 import dev.pixelsense.openai.ChatChunk;
@@ -18,10 +19,14 @@ import java.time.Duration;
  * before any finish reason, is a failed answer. Every chunk moves the idle deadline.
  */
 final class SseChatStream implements ChatStream {
+    // resolved once: MAPPER.readValue looks the deserializer up again on every chunk
+    private static final ObjectReader CHUNKS = OpenAiJson.MAPPER.readerFor(ChatChunk.class);
     private final Exchange exchange;
     private final BufferedReader reader;
     private final Duration idle;
     private final StringBuilder data = new StringBuilder();
+    // the usual event is one data line: kept as is, so it is not copied into the builder and out
+    private String single;
     private boolean done;
     private boolean finished;
 
@@ -56,10 +61,19 @@ final class SseChatStream implements ChatStream {
                         return null;
                     }
                 } else if (line.startsWith("data:")) {
-                    if (!data.isEmpty()) {
-                        data.append('\n');
+                    int from = line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5;
+                    if (single == null && data.isEmpty()) {
+                        single = line.substring(from);
+                    } else {
+                        if (single != null) {
+                            data.append(single);
+                            single = null;
+                        }
+                        if (!data.isEmpty()) {
+                            data.append('\n');
+                        }
+                        data.append(line, from, line.length());
                     }
-                    data.append(line, line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5, line.length());
                 }
                 // comments (":"), "event:", "id:" and "retry:" lines carry nothing for us
             }
@@ -70,11 +84,19 @@ final class SseChatStream implements ChatStream {
     }
 
     private ChatChunk dispatch() throws IOException {
-        if (data.isEmpty()) {
+        String payload;
+        if (single != null) {
+            payload = single;
+            single = null;
+            if (payload.isEmpty()) {
+                return null;
+            }
+        } else if (data.isEmpty()) {
             return null;
+        } else {
+            payload = data.toString();
+            data.setLength(0);
         }
-        String payload = data.toString();
-        data.setLength(0);
         if (payload.equals("[DONE]")) {
             done = true;
             return null;
@@ -87,7 +109,7 @@ final class SseChatStream implements ChatStream {
                 throw new UpstreamException("the upstream failed mid-answer: " + message);
             }
         }
-        ChatChunk chunk = OpenAiJson.MAPPER.readValue(payload, ChatChunk.class);
+        ChatChunk chunk = CHUNKS.readValue(payload);
         if (chunk.choices() != null && chunk.choices().stream().anyMatch(c -> c.finishReason() != null)) {
             finished = true;
         }
