@@ -17,6 +17,8 @@ public final class Watchdog implements AutoCloseable {
     private volatile String phase;
     private volatile boolean closed;
     private volatile boolean fired;
+    /** When the scheduled check runs; a reset to an earlier deadline schedules a sooner one. */
+    private volatile long checkAtNanos;
     private ScheduledFuture<?> task;
 
     public Watchdog(ScheduledExecutorService timers, Duration first, String phase, Runnable onTimeout) {
@@ -27,10 +29,25 @@ public final class Watchdog implements AutoCloseable {
         schedule(first.toNanos());
     }
 
-    /** Moves the deadline to {@code timeout} from now and names what is being waited for. */
+    /**
+     * Moves the deadline to {@code timeout} from now and names what is being waited for. Later
+     * deadlines (the per-chunk case) cost one volatile write; an earlier one than the pending check
+     * (an idle timeout shorter than the first-token one) reschedules the check, once.
+     */
     public void reset(Duration timeout, String newPhase) {
         this.phase = newPhase;
-        this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        this.deadlineNanos = deadline;
+        if (deadline < checkAtNanos) {
+            reschedule(timeout.toNanos());
+        }
+    }
+
+    private synchronized void reschedule(long delayNanos) {
+        if (task != null) {
+            task.cancel(false);
+        }
+        schedule(delayNanos);
     }
 
     public boolean fired() {
@@ -44,7 +61,9 @@ public final class Watchdog implements AutoCloseable {
 
     private synchronized void schedule(long delayNanos) {
         if (!closed) {
-            task = timers.schedule(this::check, Math.max(delayNanos, 1_000_000), TimeUnit.NANOSECONDS);
+            long delay = Math.max(delayNanos, 1_000_000);
+            checkAtNanos = System.nanoTime() + delay;
+            task = timers.schedule(this::check, delay, TimeUnit.NANOSECONDS);
         }
     }
 
