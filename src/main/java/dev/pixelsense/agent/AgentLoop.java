@@ -26,6 +26,7 @@ import java.util.Map;
  * give_up, a limit, the loop guard, or a stop. Runs on its own thread; see {@link ScreenAgent}.
  */
 final class AgentLoop {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentLoop.class);
     /** Fewer changed pixels than this count as no change (a blinking caret is about 20-40). */
     static final int CHANGE_PIXELS = 48;
     static final int MAX_TEXT_ONLY = 3;
@@ -75,6 +76,10 @@ final class AgentLoop {
         } finally {
             watcher.interrupt();
             screenshots.close();
+            if (run.status() == Status.RUNNING) { // end() itself failed
+                run.finish(Status.FAILED, "the run ended without a status (see the server log)",
+                        new AgentEvent("end", 0, run.elapsedMillis(), map("status", Status.FAILED.wire())));
+            }
         }
     }
 
@@ -250,8 +255,13 @@ final class AgentLoop {
         AgentEvent last = new AgentEvent("end", steps, run.elapsedMillis(), map("status", status.wire(),
                 "message", why, "steps", steps, "duration_ms", run.elapsedMillis(),
                 "report", trace.report().toString(), "screenshots", screenshots.stats()));
-        trace.record(last);
-        trace.writeReport(); // before the run is seen to end: whoever waits for it may open the report
+        try {
+            trace.record(last);
+            trace.writeReport(); // before the run is seen to end: whoever waits for it may open the report
+        } catch (RuntimeException e) {
+            // the run must still end (a run left "running" would block every later one)
+            log.warn("agent {}: the trace could not be completed: {}", run.id(), e.getMessage());
+        }
         run.finish(status, why, last);
     }
 

@@ -101,13 +101,9 @@ public final class AgentRun {
      * Calls {@code follower} with every event so far, then each new one as it happens (on the run's
      * thread: do not block). Returns a handle that stops following.
      */
-    public AutoCloseable follow(Consumer<AgentEvent> follower) {
-        List<AgentEvent> past;
-        synchronized (this) {
-            past = List.copyOf(events);
-            followers.add(follower);
-        }
-        past.forEach(follower);
+    public synchronized AutoCloseable follow(Consumer<AgentEvent> follower) {
+        events.forEach(follower);
+        followers.add(follower);
         return () -> followers.remove(follower);
     }
 
@@ -119,10 +115,9 @@ public final class AgentRun {
         return publish(new AgentEvent(type, step, elapsedMillis(), data));
     }
 
-    private AgentEvent publish(AgentEvent event) {
-        synchronized (this) {
-            events.add(event);
-        }
+    /** Records and delivers an event; under the lock, so a new follower gets each event exactly once. */
+    private synchronized AgentEvent publish(AgentEvent event) {
+        events.add(event);
         for (Consumer<AgentEvent> f : followers) {
             try {
                 f.accept(event);

@@ -117,8 +117,14 @@ public final class ScreenAgent implements AutoCloseable {
         String id = "run_" + LocalDateTime.now().format(ID_TIME) + "_"
                 + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         AgentRun run = new AgentRun(id, request, config.tracesDir().resolve(id));
-        Trace trace = Trace.create(run.traceDir());
         Input in = input.get();
+        Trace trace;
+        try {
+            trace = Trace.create(run.traceDir());
+        } catch (RuntimeException e) {
+            in.close();
+            throw e;
+        }
         ActionExecutor executor = new ActionExecutor(s, in, ocr, config.denyKeys(), config.denyWindows(),
                 plan.dryRun(), confirmer, config.maxEdge());
         AgentLoop loop = new AgentLoop(plan, s, in, executor, chat, run, trace);
