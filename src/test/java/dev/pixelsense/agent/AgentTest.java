@@ -77,8 +77,9 @@ class AgentTest {
         formB.drain();
     }
 
-    private static Pixelsense open(String agentYaml) {
-        String yaml = """
+    /** The test config: the scripted model as the vision model, the pulled OCR store, traces in a temp dir. */
+    private static String config(String agentYaml) {
+        return """
                 models:
                   - id: scripted
                     backend: openai
@@ -90,7 +91,10 @@ class AgentTest {
                 agent:
                   traces_dir: %s
                 %s""".formatted(model.baseUrl(), store, traces, agentYaml.indent(2));
-        return Pixelsense.open(Pixelsense.loader(k -> null).parse("agent-test.yaml", yaml), k -> null);
+    }
+
+    private static Pixelsense open(String agentYaml) {
+        return Pixelsense.open(Pixelsense.loader(k -> null).parse("agent-test.yaml", config(agentYaml)), k -> null);
     }
 
     private static AgentRun runToEnd(Pixelsense px, AgentRequest request) throws InterruptedException {
@@ -372,18 +376,7 @@ class AgentTest {
                 .then(call("click_text", "text", "Submit"))
                 .then(call("goal_reached", "summary", "submitted as Grace Hopper"));
         Path file = traces.resolve("cli-form.yaml");
-        Files.writeString(file, """
-                models:
-                  - id: scripted
-                    backend: openai
-                    base_url: %s
-                vision:
-                  model: scripted
-                store:
-                  dir: %s
-                agent:
-                  traces_dir: %s
-                """.formatted(model.baseUrl(), store, traces));
+        Files.writeString(file, config(""));
         dev.pixelsense.testing.Cli.Captured out = dev.pixelsense.testing.Cli.run("agent",
                 "Fill in the form with name Grace Hopper, email grace@example.org, and submit it", "--monitor", "0",
                 "--display", xvfb.display(), "--config", file.toString());
