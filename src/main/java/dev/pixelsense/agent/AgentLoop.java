@@ -14,7 +14,6 @@ import dev.pixelsense.screen.Input;
 import dev.pixelsense.screen.Screen;
 import dev.pixelsense.vision.ImageEncoder;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -105,7 +104,7 @@ final class AgentLoop {
             long e0 = System.nanoTime();
             List<String> images = new ArrayList<>(List.of(shot.dataUrl()));
             if (zoom != null) {
-                images.add(dataUrl(zoom.image()));
+                images.add(ImageEncoder.jpegDataUrl(zoom.image()));
             }
             long encodeNs = System.nanoTime() - e0;
             conversation.observe(step, "Step " + step + " of " + plan.maxSteps() + ". " + note, images);
@@ -242,11 +241,6 @@ final class AgentLoop {
         LimitReached(String message) {
             super(message);
         }
-    }
-
-    private static String dataUrl(java.awt.image.BufferedImage image) {
-        byte[] jpeg = ImageEncoder.encode(image, ImageEncoder.Format.JPEG, ImageEncoder.DEFAULT_JPEG_QUALITY);
-        return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg);
     }
 
     private void end(Status status, String message) {

@@ -3,7 +3,6 @@ package dev.pixelsense.agent;
 import dev.pixelsense.screen.Frame;
 import dev.pixelsense.vision.ImageEncoder;
 import java.awt.image.BufferedImage;
-import java.util.Base64;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,8 +88,7 @@ final class Screenshots implements AutoCloseable {
 
     private Prepared prepare(Frame frame) {
         BufferedImage shown = frame.scaledToMaxEdge(maxEdge).toImage();
-        byte[] jpeg = ImageEncoder.encode(shown, ImageEncoder.Format.JPEG, ImageEncoder.DEFAULT_JPEG_QUALITY);
-        return new Prepared(shown, "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg));
+        return new Prepared(shown, ImageEncoder.jpegDataUrl(shown));
     }
 
     @Override

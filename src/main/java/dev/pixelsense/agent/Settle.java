@@ -2,7 +2,6 @@ package dev.pixelsense.agent;
 
 import dev.pixelsense.error.CancelledException;
 import dev.pixelsense.screen.Frame;
-import dev.pixelsense.screen.FrameDiff;
 import dev.pixelsense.screen.FrameUpdate;
 import dev.pixelsense.screen.Screen;
 import dev.pixelsense.screen.Target;
@@ -49,8 +48,8 @@ final class Settle {
         Frame frame = screen.captureChanges(target, null).frame();
         long version = 0;
         boolean offeredStill = false;
-        boolean reacted = before.width() == frame.width() && before.height() == frame.height()
-                ? changedPixels(before, frame) > tolerancePixels : true;
+        boolean reacted = before.width() != frame.width() || before.height() != frame.height()
+                || differs(before, frame, tolerancePixels);
         long lastChange = reacted ? System.nanoTime() : -1;
         long firstChange = lastChange;
         int changes = reacted ? 1 : 0;
@@ -102,7 +101,22 @@ final class Settle {
         }
     }
 
-    private static long changedPixels(Frame a, Frame b) {
-        return Math.round(FrameDiff.between(a, b).changedFraction() * a.width() * a.height());
+    /**
+     * Whether more than {@code tolerance} pixels differ; stops counting there. Only a yes or no is
+     * needed here (the loop reports where it changed once, from the settled frame), so this is not
+     * a {@link dev.pixelsense.screen.FrameDiff}: no tiles, no boxes, and a changed screen is known
+     * after its first changed rows.
+     */
+    static boolean differs(Frame a, Frame b, long tolerance) {
+        int[] x = a.pixels();
+        int[] y = b.pixels();
+        int n = a.width() * a.height();
+        long changed = 0;
+        for (int i = 0; i < n; i++) {
+            if (((x[i] ^ y[i]) & 0xFFFFFF) != 0 && ++changed > tolerance) {
+                return true;
+            }
+        }
+        return false;
     }
 }

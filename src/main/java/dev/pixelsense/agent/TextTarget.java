@@ -37,12 +37,14 @@ final class TextTarget {
             // the line as its words joined by one space, remembering where each word starts
             StringBuilder joined = new StringBuilder();
             int[] starts = new int[words.size()];
+            int[] ends = new int[words.size()];
             for (int i = 0; i < words.size(); i++) {
                 if (i > 0) {
                     joined.append(' ');
                 }
                 starts[i] = joined.length();
                 joined.append(normalize(words.get(i).text()));
+                ends[i] = joined.length();
             }
             String hay = joined.toString();
             for (int at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) {
@@ -51,15 +53,13 @@ final class TextTarget {
                 int first = -1;
                 int last = -1;
                 for (int i = 0; i < words.size(); i++) {
-                    int wEnd = starts[i] + normalize(words.get(i).text()).length();
-                    if (starts[i] < end && wEnd > at) {
+                    if (starts[i] < end && ends[i] > at) {
                         box = box == null ? words.get(i).bounds() : box.union(words.get(i).bounds());
                         first = first < 0 ? i : first;
                         last = i;
                     }
                 }
-                boolean whole = first >= 0 && starts[first] == at
-                        && starts[last] + normalize(words.get(last).text()).length() == end;
+                boolean whole = first >= 0 && starts[first] == at && ends[last] == end;
                 all.add(new Candidate(line.text(), box == null ? line.bounds() : box, whole));
             }
         }

@@ -7,7 +7,6 @@ import dev.pixelsense.screen.Target;
 import dev.pixelsense.vision.ImageEncoder;
 import dev.pixelsense.vision.ImagePipeline;
 import java.awt.image.BufferedImage;
-import java.util.Base64;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,7 +40,6 @@ final class ScreenImages {
         }
         Target target = m.group(1) == null ? Target.desktop() : Target.monitor(Integer.parseInt(m.group(1)));
         BufferedImage image = ImagePipeline.resize(screen.get().capture(target).toImage(), policy);
-        byte[] jpeg = ImageEncoder.encode(image, ImageEncoder.Format.JPEG, ImageEncoder.DEFAULT_JPEG_QUALITY);
-        return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg);
+        return ImageEncoder.jpegDataUrl(image);
     }
 }

@@ -115,8 +115,14 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
+    /** One reader for all prompts: a new one per prompt would drop lines the previous one buffered. */
+    private BufferedReader answers;
+
     private Confirmer.Decision ask(dev.pixelsense.agent.AgentAction action, String where) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (answers == null) {
+            answers = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        BufferedReader in = answers;
         while (true) {
             out.printf("  do %s %s? [y]es / [n]o, skip it / [q]uit: ", action.describe(), where);
             String line;

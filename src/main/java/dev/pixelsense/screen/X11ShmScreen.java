@@ -238,23 +238,19 @@ final class X11ShmScreen implements Screen {
 
     @Override
     public synchronized java.util.Optional<String> windowTitleAt(int px, int py) {
-        checkOpen();
-        try {
-            java.util.Optional<String> title = X11Windows.get().titleAt(display, root, px, py);
-            int ignored = (int) x.sync.invokeExact(display, 0);
-            return x.takeError(display) == 0 ? title : java.util.Optional.empty(); // the window just went away
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Screens.unexpected(t);
-        }
+        return title(w -> w.titleAt(display, root, px, py));
     }
 
     @Override
     public synchronized java.util.Optional<String> focusedWindowTitle() {
+        return title(w -> w.focusedTitle(display, root));
+    }
+
+    /** A title query under this screen's lock; empty when a window went away during it (an X error). */
+    private java.util.Optional<String> title(TitleQuery query) {
         checkOpen();
         try {
-            java.util.Optional<String> title = X11Windows.get().focusedTitle(display, root);
+            java.util.Optional<String> title = query.run(X11Windows.get());
             int ignored = (int) x.sync.invokeExact(display, 0);
             return x.takeError(display) == 0 ? title : java.util.Optional.empty();
         } catch (RuntimeException e) {
@@ -262,6 +258,11 @@ final class X11ShmScreen implements Screen {
         } catch (Throwable t) {
             throw Screens.unexpected(t);
         }
+    }
+
+    @FunctionalInterface
+    private interface TitleQuery {
+        java.util.Optional<String> run(X11Windows windows) throws Throwable;
     }
 
     private void checkOpen() {

@@ -93,8 +93,7 @@ public final class DescribeService {
         ImagePipeline.ResizePolicy policy = new ImagePipeline.ResizePolicy(config.maxEdge(), config.maxPixels(),
                 config.patchMultiple());
         BufferedImage sized = ImagePipeline.resize(looked.image(), policy);
-        byte[] jpeg = ImageEncoder.encode(sized, ImageEncoder.Format.JPEG, ImageEncoder.DEFAULT_JPEG_QUALITY);
-        String dataUrl = "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg);
+        String dataUrl = ImageEncoder.jpegDataUrl(sized);
         long t2 = System.nanoTime();
         String prompt = request.prompt() != null ? request.prompt()
                 : request.task().equals("describe_screen") ? SCREEN_PROMPT : IMAGE_PROMPT;

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Base64;
 import java.util.Locale;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -84,5 +85,11 @@ public final class ImageEncoder {
             throw new UncheckedIOException("encoding " + format + " failed in memory: " + e.getMessage(), e);
         }
         return out.toByteArray();
+    }
+
+    /** {@code image} as a JPEG data URL at the default quality: what images sent to a model look like. */
+    public static String jpegDataUrl(BufferedImage image) {
+        return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(
+                encode(image, Format.JPEG, DEFAULT_JPEG_QUALITY));
     }
 }

@@ -3,12 +3,10 @@ package dev.pixelsense.screen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pixelsense.testing.InputWindow;
-import dev.pixelsense.testing.InputWindowProcess;
-import dev.pixelsense.testing.Xvfb;
+import dev.pixelsense.testing.TestDesktop;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link Screen#captureChanges} under a real two-monitor Xvfb with a window that repaints only what
@@ -18,27 +16,11 @@ import org.junit.jupiter.api.Test;
 class CaptureChangesTest {
     /** A region, so frame and desktop coordinates differ (by 200 rows) and a mix-up shows. */
     private static final Target LOWER_PART = Target.region(new Rect(0, 200, 1920, 880));
-    private static Xvfb xvfb;
-    private static InputWindowProcess window;
-
-    @BeforeAll
-    static void startDisplay() throws Exception {
-        xvfb = Xvfb.start("+xinerama", "-screen", "0", "1920x1080x24", "-screen", "1", "1280x1024x24");
-        window = InputWindowProcess.start(xvfb.display(), "0,0,1920,1080");
-    }
-
-    @AfterAll
-    static void stopDisplay() throws Exception {
-        if (window != null) {
-            window.close();
-        }
-        if (xvfb != null) {
-            xvfb.close();
-        }
-    }
+    @RegisterExtension
+    static final TestDesktop desktop = new TestDesktop();
 
     private static Screen shm() {
-        return Screen.open(xvfb.display(), Screen.Backend.X11_SHM);
+        return Screen.open(desktop.display(), Screen.Backend.X11_SHM);
     }
 
     @Test
@@ -61,12 +43,12 @@ class CaptureChangesTest {
     @Test
     void should_read_only_the_redrawn_areas_and_stay_exact_after_each_partial_update() throws Exception {
         try (Screen screen = shm()) {
-            window.command("rect 1230 560 5 5 000000");
-            window.await("drawn");
+            desktop.window().command("rect 1230 560 5 5 000000");
+            desktop.window().await("drawn");
             FrameUpdate update = screen.captureChanges(LOWER_PART, null);
 
-            window.command("rect 1234 567 89 45 ff0000");
-            window.await("drawn");
+            desktop.window().command("rect 1234 567 89 45 ff0000");
+            desktop.window().await("drawn");
             update = screen.captureChanges(LOWER_PART, update.frame());
 
             assertThat(update.full()).isFalse();
@@ -79,8 +61,8 @@ class CaptureChangesTest {
             assertThat(update.frame().rgb(1234, 567 - 200)).isEqualTo(0xFF0000);
             assertSameAsFullCapture(screen, LOWER_PART, update.frame());
 
-            window.command("rect 700 300 120 60 00ff00");
-            window.await("drawn");
+            desktop.window().command("rect 700 300 120 60 00ff00");
+            desktop.window().await("drawn");
             update = screen.captureChanges(LOWER_PART, update.frame());
 
             assertThat(update.full()).isFalse();
@@ -95,18 +77,18 @@ class CaptureChangesTest {
         Target band = Target.region(new Rect(0, InputWindow.ANIMATION_Y - 20, 1300, 120));
         try (Screen screen = shm()) {
             FrameUpdate update = screen.captureChanges(band, null);
-            window.command("animate 800");
-            window.await("animationStarted");
+            desktop.window().command("animate 800");
+            desktop.window().await("animationStarted");
             int partial = 0;
             for (int i = 0; i < 200; i++) {
                 update = screen.captureChanges(band, update.frame());
                 partial += update.full() ? 0 : 1;
                 Thread.sleep(3);
             }
-            window.await("animationStopped");
+            desktop.window().await("animationStopped");
             // a rectangle drawn after the animation's last repaint: once it shows, so does that repaint
-            window.command("rect 1500 20 10 10 0000ff");
-            window.await("drawn");
+            desktop.window().command("rect 1500 20 10 10 0000ff");
+            desktop.window().await("drawn");
             update = screen.captureChanges(band, update.frame());
 
             assertThat(partial).isEqualTo(200);
@@ -121,8 +103,8 @@ class CaptureChangesTest {
         Rect region = new Rect(1000, 500, 400, 200);
         try (Screen screen = shm()) {
             FrameUpdate update = screen.captureChanges(Target.region(region), null);
-            window.command("rect 1100 550 30 20 123456");
-            window.await("drawn");
+            desktop.window().command("rect 1100 550 30 20 123456");
+            desktop.window().await("drawn");
             update = screen.captureChanges(Target.region(region), update.frame());
 
             assertThat(update.full()).isFalse();
@@ -131,8 +113,8 @@ class CaptureChangesTest {
 
             // Xvfb stacks the second head at the origin too: the same window shows there
             FrameUpdate second = screen.captureChanges(Target.monitor(1), null);
-            window.command("rect 40 30 16 8 abcdef");
-            window.await("drawn");
+            desktop.window().command("rect 40 30 16 8 abcdef");
+            desktop.window().await("drawn");
             second = screen.captureChanges(Target.monitor(1), second.frame());
 
             assertThat(second.full()).isFalse();

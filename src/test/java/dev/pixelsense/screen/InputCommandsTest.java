@@ -5,55 +5,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pixelsense.testing.ChildJvm;
 import dev.pixelsense.testing.InputWindow;
-import dev.pixelsense.testing.InputWindowProcess;
-import dev.pixelsense.testing.Xvfb;
+import dev.pixelsense.testing.TestDesktop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code pixelsense click|type|key|scroll|drag} as separate processes, checked by the window. */
+/** {@code pixelsense click|type|key|scroll|drag} as separate processes, checked by the desktop.window(). */
 class InputCommandsTest {
-    private static Xvfb xvfb;
-    private static InputWindowProcess window;
-
-    @BeforeAll
-    static void startDisplay() throws Exception {
-        xvfb = Xvfb.start("+xinerama", "-screen", "0", "1920x1080x24", "-screen", "1", "1280x1024x24");
-        window = InputWindowProcess.start(xvfb.display(), "0,0,1920,1080");
-    }
-
-    @AfterAll
-    static void stopDisplay() throws Exception {
-        if (window != null) {
-            window.close();
-        }
-        if (xvfb != null) {
-            xvfb.close();
-        }
-    }
+    @RegisterExtension
+    static final TestDesktop desktop = new TestDesktop();
 
     private static ChildJvm.Result pixelsense(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--display", xvfb.display()));
+        all.addAll(List.of("--display", desktop.display()));
         return ChildJvm.run(Map.of(), "dev.pixelsense.cli.Main", all.toArray(String[]::new));
     }
 
     @Test
     void should_click_normalized_on_a_monitor_with_a_button_and_a_count() throws Exception {
-        window.drain();
+        desktop.window().drain();
         ChildJvm.Result result = pixelsense("click", "0.5", "0.25", "--monitor", "1", "--normalized", "--button",
                 "right", "--count", "2");
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output().strip()).isEqualTo("Clicked right x2 at 640,256");
-        window.await(e -> e.get("e").asText().equals("pressed") && e.get("count").asInt() == 2,
+        desktop.window().await(e -> e.get("e").asText().equals("pressed") && e.get("count").asInt() == 2,
                 java.time.Duration.ofSeconds(20));
 
         ChildJvm.Result relative = pixelsense("click", "10", "20", "--region", "1500,300,100,100");
         assertThat(relative.output().strip()).isEqualTo("Clicked left at 1510,320");
-        JsonNode pressed = window.await("pressed");
+        JsonNode pressed = desktop.window().await("pressed");
         assertThat(List.of(pressed.get("x").asInt(), pressed.get("y").asInt(), pressed.get("button").asInt()))
                 .containsExactly(1510, 320, 1);
     }
@@ -63,27 +45,27 @@ class InputCommandsTest {
         int x = InputWindow.FIELD_X + 10;
         int y = InputWindow.FIELD_Y + 10;
         assertThat(pixelsense("click", "" + x, "" + y).exitCode()).isZero();
-        window.command("clear");
-        window.await("cleared");
+        desktop.window().command("clear");
+        desktop.window().await("cleared");
 
         // the process exits right after typing: the keycodes it bound must still type what was sent
         ChildJvm.Result typed = pixelsense("type", "Grüße ✓ 日本");
         assertThat(typed.exitCode()).as(typed.output()).isZero();
-        assertThat(window.text()).isEqualTo("Grüße ✓ 日本");
+        assertThat(desktop.window().text()).isEqualTo("Grüße ✓ 日本");
 
         assertThat(pixelsense("key", "ctrl+a", "backspace").exitCode()).isZero();
-        assertThat(window.text()).isEmpty();
+        assertThat(desktop.window().text()).isEmpty();
     }
 
     @Test
     void should_scroll_and_drag_from_the_command_line() throws Exception {
-        window.drain();
+        desktop.window().drain();
         assertThat(pixelsense("scroll", "1600", "900", "--dy", "-2").exitCode()).isZero();
-        assertThat(window.await("wheel").get("rotation").asInt()).isEqualTo(-1);
+        assertThat(desktop.window().await("wheel").get("rotation").asInt()).isEqualTo(-1);
         assertThat(pixelsense("drag", "0.5", "0.5", "0.75", "0.5", "--monitor", "0", "--normalized", "--steps", "3")
                 .exitCode()).isZero();
-        assertThat(xyOf(window.await("pressed"))).isEqualTo("960,540");
-        assertThat(xyOf(window.await("released"))).isEqualTo("1440,540");
+        assertThat(xyOf(desktop.window().await("pressed"))).isEqualTo("960,540");
+        assertThat(xyOf(desktop.window().await("released"))).isEqualTo("1440,540");
     }
 
     @Test

@@ -9,48 +9,31 @@ import dev.pixelsense.error.NotFoundException;
 import dev.pixelsense.testing.ChildJvm;
 import dev.pixelsense.testing.InputScript;
 import dev.pixelsense.testing.InputWindow;
-import dev.pixelsense.testing.InputWindowProcess;
-import dev.pixelsense.testing.Xvfb;
+import dev.pixelsense.testing.TestDesktop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Input through XTest under a real two-monitor Xvfb (Xinerama: 1920x1080 and 1280x1024, both at
  * the origin), checked by what a Swing window in another JVM receives.
  */
 class InputTest {
-    private static Xvfb xvfb;
-    private static InputWindowProcess window;
+    @RegisterExtension
+    static final TestDesktop desktop = new TestDesktop();
+
     private Input input;
-
-    @BeforeAll
-    static void startDisplay() throws Exception {
-        xvfb = Xvfb.start("+xinerama", "-screen", "0", "1920x1080x24", "-screen", "1", "1280x1024x24");
-        window = InputWindowProcess.start(xvfb.display(), "0,0,1920,1080");
-    }
-
-    @AfterAll
-    static void stopDisplay() throws Exception {
-        if (window != null) {
-            window.close();
-        }
-        if (xvfb != null) {
-            xvfb.close();
-        }
-    }
 
     @BeforeEach
     void open() {
-        input = Input.open(xvfb.display(), Input.Backend.XTEST);
-        window.drain();
+        input = Input.open(desktop.display(), Input.Backend.XTEST);
+        desktop.window().drain();
     }
 
     @AfterEach
@@ -72,8 +55,8 @@ class InputTest {
                 new Case(Point.inRegion(new Rect(1500, 300, 101, 51), 0.5, 0.5), 1550, 325));
         for (Case c : cases) {
             input.click(c.point());
-            JsonNode pressed = window.await("pressed");
-            JsonNode released = window.await("released");
+            JsonNode pressed = desktop.window().await("pressed");
+            JsonNode released = desktop.window().await("released");
             assertThat(List.of(pressed.get("x").asInt(), pressed.get("y").asInt(), released.get("x").asInt(),
                     released.get("y").asInt())).as(c.toString()).containsExactly(c.x(), c.y(), c.x(), c.y());
             assertThat(pressed.get("button").asInt()).isEqualTo(1);
@@ -86,9 +69,9 @@ class InputTest {
     @Test
     void should_send_double_and_triple_clicks() throws Exception {
         input.click(Point.at(300, 700), Button.LEFT, 2);
-        assertThat(pressCounts(window.until("released"), window.until("released"))).containsExactly(1, 2);
+        assertThat(pressCounts(desktop.window().until("released"), desktop.window().until("released"))).containsExactly(1, 2);
         input.click(Point.at(500, 800), Button.LEFT, 3);
-        assertThat(pressCounts(window.until("released"), window.until("released"), window.until("released")))
+        assertThat(pressCounts(desktop.window().until("released"), desktop.window().until("released"), desktop.window().until("released")))
                 .containsExactly(1, 2, 3);
     }
 
@@ -104,9 +87,9 @@ class InputTest {
     @Test
     void should_press_the_right_and_middle_buttons() throws Exception {
         input.click(Point.at(1300, 900), Button.RIGHT, 1);
-        JsonNode right = window.await("pressed");
+        JsonNode right = desktop.window().await("pressed");
         input.click(Point.at(1400, 950), Button.MIDDLE, 1);
-        JsonNode middle = window.await("pressed");
+        JsonNode middle = desktop.window().await("pressed");
         assertThat(List.of(right.get("button").asInt(), right.get("x").asInt(), middle.get("button").asInt(),
                 middle.get("y").asInt())).containsExactly(3, 1300, 2, 950);
     }
@@ -114,7 +97,7 @@ class InputTest {
     @Test
     void should_drag_as_press_then_moves_then_release_at_the_right_points() throws Exception {
         input.drag(Point.at(1000, 400), Point.onMonitor(1, (1200 + 0.5) / 1280, (500 + 0.5) / 1024), Button.LEFT, 4);
-        List<JsonNode> events = window.until("released").stream()
+        List<JsonNode> events = desktop.window().until("released").stream()
                 .filter(e -> !e.get("e").asText().equals("moved")).toList();
         assertThat(events.getFirst().get("e").asText()).isEqualTo("pressed");
         assertThat(xy(events.getFirst())).isEqualTo("1000,400");
@@ -132,7 +115,7 @@ class InputTest {
         input.press(Button.LEFT);
         input.move(Point.at(720, 310));
         input.release(Button.LEFT);
-        List<String> seen = window.until("released").stream().filter(e -> !e.get("e").asText().equals("moved"))
+        List<String> seen = desktop.window().until("released").stream().filter(e -> !e.get("e").asText().equals("moved"))
                 .map(e -> e.get("e").asText() + "@" + xy(e)).toList();
         assertThat(seen).containsExactly("pressed@700,300", "dragged@720,310", "released@720,310");
     }
@@ -145,7 +128,7 @@ class InputTest {
         input.scroll(Point.at(1503, 803), -1, 0);
         List<String> wheels = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            JsonNode w = window.await("wheel");
+            JsonNode w = desktop.window().await("wheel");
             wheels.add(xy(w) + " " + w.get("rotation").asInt());
         }
         assertThat(wheels).containsExactly("1500,800 1", "1500,800 1", "1500,800 1", "1501,801 -1", "1501,801 -1");
@@ -153,7 +136,7 @@ class InputTest {
         // sideways on them, AWT reports them as its extra buttons 4 and 5 instead of wheel events
         List<String> sideways = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            JsonNode p = window.await("pressed");
+            JsonNode p = desktop.window().await("pressed");
             sideways.add(xy(p) + " button " + p.get("button").asInt());
         }
         assertThat(sideways).containsExactly("1502,802 button 5", "1502,802 button 5", "1503,803 button 4");
@@ -178,7 +161,7 @@ class InputTest {
         focusField();
         input.keyDown("shift");
         input.click(Point.at(FIELD_CENTER_X + 50, FIELD_CENTER_Y));
-        JsonNode click = window.await("pressed");
+        JsonNode click = desktop.window().await("pressed");
         input.keyUp("shift");
         assertThat(click.get("mods").asText()).contains("Shift");
         input.hold("alt", Duration.ofMillis(200));
@@ -190,12 +173,12 @@ class InputTest {
         focusField();
         String text = "héllo wörld ✓ 日本";
         input.type(text);
-        assertThat(window.text()).isEqualTo(text);
-        window.command("clear");
-        window.await("cleared");
+        assertThat(desktop.window().text()).isEqualTo(text);
+        desktop.window().command("clear");
+        desktop.window().await("cleared");
         String ascii = "Hello, World! (1+2=3) ~`@#$%^&*_{}|:\"<>?[]\\;',./ tab";
         input.type(ascii);
-        assertThat(window.text()).isEqualTo(ascii);
+        assertThat(desktop.window().text()).isEqualTo(ascii);
     }
 
     @Test
@@ -206,22 +189,22 @@ class InputTest {
             text.appendCodePoint(cp); // Cyrillic А..з, none on a US keyboard map
         }
         input.type(text.toString());
-        assertThat(window.text()).isEqualTo(text.toString());
+        assertThat(desktop.window().text()).isEqualTo(text.toString());
     }
 
     @Test
     void should_fall_back_to_robot_typing_plain_text_as_keys_and_pasting_the_rest_then_restoring_the_clipboard()
             throws Exception {
         focusField();
-        window.command("copy before-the-paste");
-        window.await("copied");
-        Process robot = ChildJvm.startAndAwait(Map.of("DISPLAY", xvfb.display()), "DONE robot",
+        desktop.window().command("copy before-the-paste");
+        desktop.window().await("copied");
+        Process robot = ChildJvm.startAndAwait(Map.of("DISPLAY", desktop.display()), "DONE robot",
                 InputScript.class.getName(), "ROBOT", "click:" + FIELD_CENTER_X + "," + FIELD_CENTER_Y,
                 "type:Plain text 42 ", "type:日本 ✓ é");
         try {
-            assertThat(window.text()).isEqualTo("Plain text 42 日本 ✓ é");
-            window.command("clipboard");
-            assertThat(window.await("clipboard").get("value").asText()).isEqualTo("before-the-paste");
+            assertThat(desktop.window().text()).isEqualTo("Plain text 42 日本 ✓ é");
+            desktop.window().command("clipboard");
+            assertThat(desktop.window().await("clipboard").get("value").asText()).isEqualTo("before-the-paste");
         } finally {
             robot.getOutputStream().write('\n');
             robot.getOutputStream().flush();
@@ -245,7 +228,7 @@ class InputTest {
 
     @Test
     void should_close_idempotently_and_refuse_use_after_close() {
-        Input other = Input.open(xvfb.display(), Input.Backend.XTEST);
+        Input other = Input.open(desktop.display(), Input.Backend.XTEST);
         other.close();
         other.close();
         assertThatThrownBy(() -> other.move(Point.at(1, 1))).isInstanceOf(IllegalStateException.class);
@@ -257,16 +240,16 @@ class InputTest {
     /** Clicks into the text field (which gives it the keyboard focus) and empties it. */
     private void focusField() throws Exception {
         input.click(Point.at(FIELD_CENTER_X, FIELD_CENTER_Y));
-        window.await("released");
-        window.command("clear");
-        window.await("cleared");
-        window.drain();
+        desktop.window().await("released");
+        desktop.window().command("clear");
+        desktop.window().await("cleared");
+        desktop.window().drain();
     }
 
     private static List<String> keyEvents(int n) throws InterruptedException {
         List<String> keys = new ArrayList<>();
         while (keys.size() < n) {
-            JsonNode e = window.await(k -> k.get("e").asText().startsWith("key"), Duration.ofSeconds(20));
+            JsonNode e = desktop.window().await(k -> k.get("e").asText().startsWith("key"), Duration.ofSeconds(20));
             if (!e.get("e").asText().equals("keyTyped")) {
                 keys.add((e.get("e").asText() + " " + e.get("key").asText() + " " + e.get("mods").asText()).strip());
             }
