@@ -7,11 +7,10 @@ import dev.pixelsense.model.CallContext;
 import dev.pixelsense.model.ModelManager;
 import dev.pixelsense.model.Served;
 import dev.pixelsense.model.ServedStream;
-import dev.pixelsense.openai.ChatChunk;
+import dev.pixelsense.openai.ChunkJson;
 import dev.pixelsense.openai.ChatCompletion;
 import dev.pixelsense.openai.ChatRequest;
 import dev.pixelsense.openai.OpenAiJson;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,14 +33,13 @@ final class ChatHandler {
     static final String MODEL_HEADER = "x-pixelsense-model";
     private static final byte[] LOADING = ": loading model\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final long LOADING_EVERY_MS = 2_000;
-    // resolved once: MAPPER.writeValueAsBytes looks the serializer up again on every chunk
-    private static final ObjectWriter CHUNKS = OpenAiJson.MAPPER.writerFor(ChatChunk.class);
 
     private final ModelManager models;
     private final ImageGuard images;
     private final long maxBody;
     private final ScreenImages screenImages;
     private final boolean remoteScreen;
+    private final StreamRelay relay = new StreamRelay();
 
     ChatHandler(ModelManager models, ImageGuard images, long maxBody, ScreenImages screenImages, boolean remoteScreen) {
         this.models = models;
@@ -64,7 +62,8 @@ final class ChatHandler {
         CallContext call = new CallContext();
         try (AutoCloseable ignored = DisconnectWatch.start(ctx, call)) {
             if (request.streaming()) {
-                stream(ctx, request, call);
+                ChatRequest streamed = request;
+                relay.run(() -> stream(ctx, streamed, call), call);
             } else {
                 Served<ChatCompletion> served = models.chat(request, call);
                 ctx.attribute(HttpMetrics.MODEL_ATTRIBUTE, served.servedBy());
@@ -81,6 +80,10 @@ final class ChatHandler {
         }
     }
 
+    /**
+     * Runs on a relay thread (see {@link StreamRelay}): the upstream call, from its connect to
+     * the last chunk, and the writes to the client.
+     */
     private void stream(Context ctx, ChatRequest request, CallContext call) {
         if (models.needsLoad(request.model())) {
             streamWhileLoading(ctx, request, call);
@@ -159,9 +162,9 @@ final class ChatHandler {
 
     private static void pump(ServedStream stream, OutputStream out, CallContext call) {
         try {
-            for (ChatChunk chunk = stream.next(); chunk != null; chunk = stream.next()) {
+            for (ChunkJson chunk = stream.nextJson(); chunk != null; chunk = stream.nextJson()) {
                 out.write(DATA);
-                out.write(CHUNKS.writeValueAsBytes(chunk));
+                out.write(chunk.bytes());
                 out.write(END);
                 out.flush();
             }

@@ -1,6 +1,7 @@
 package dev.pixelsense.model;
 
 import dev.pixelsense.openai.ChatChunk;
+import dev.pixelsense.openai.ChunkJson;
 
 /**
  * A streamed answer, pulled one chunk at a time by one thread. {@link #close()} cancels the
@@ -16,6 +17,18 @@ public interface ChatStream extends AutoCloseable {
      * @throws dev.pixelsense.error.PixelsenseException if the answer failed or timed out
      */
     ChatChunk next();
+
+    /**
+     * The next chunk as JSON text, for relaying it without a parse and a re-write. Streams that
+     * read an upstream's text return it as it came; the default writes {@link #next()}.
+     *
+     * @return the next chunk, or null once the answer is complete
+     * @throws dev.pixelsense.error.PixelsenseException if the answer failed or timed out
+     */
+    default ChunkJson nextJson() {
+        ChatChunk c = next();
+        return c == null ? null : ChunkJson.of(c);
+    }
 
     @Override
     void close();

@@ -10,7 +10,7 @@ import dev.pixelsense.error.RetriableException;
 import dev.pixelsense.error.UnavailableException;
 import dev.pixelsense.metrics.Metrics;
 import dev.pixelsense.model.spi.BackendContext;
-import dev.pixelsense.openai.ChatChunk;
+import dev.pixelsense.openai.ChunkJson;
 import dev.pixelsense.openai.ChatCompletion;
 import dev.pixelsense.openai.ChatRequest;
 import java.time.Duration;
@@ -120,7 +120,7 @@ public final class ModelManager implements AutoCloseable {
             ChatStream source = null;
             try {
                 source = entry.backend().stream(prepared.withStreaming(true), context);
-                ChatChunk first = source.next();
+                ChunkJson first = source.nextJson();
                 metrics.firstToken.observe((System.nanoTime() - context.startNanos()) / 1e9, entry.id());
                 Duration requestedKeepAlive = keepAlive(request);
                 return new Served<>(entry.id(), new ServedStream(entry.id(), source, first, permit, metrics,

@@ -3,6 +3,10 @@ package dev.pixelsense.model;
 import dev.pixelsense.error.CancelledException;
 import dev.pixelsense.error.PixelsenseException;
 import dev.pixelsense.openai.ChatChunk;
+import dev.pixelsense.openai.ChunkJson;
+import dev.pixelsense.openai.Usage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stream that has produced its first chunk, from the model that serves it. From here on there
@@ -10,13 +14,14 @@ import dev.pixelsense.openai.ChatChunk;
  * outcome; it cancels the upstream if the answer was not complete.
  */
 public final class ServedStream implements ChatStream {
+    private static final Logger log = LoggerFactory.getLogger(ServedStream.class);
     private final String servedBy;
     private final ChatStream source;
     private final Admission.Permit permit;
     private final ModelMetrics metrics;
     private final boolean clientWantsUsage;
     private final long start = System.nanoTime();
-    private ChatChunk pending;
+    private ChunkJson pending;
     private boolean complete;
     private boolean failed;
     private boolean cancelled;
@@ -24,7 +29,7 @@ public final class ServedStream implements ChatStream {
 
     private final Runnable onClose;
 
-    ServedStream(String servedBy, ChatStream source, ChatChunk first, Admission.Permit permit, ModelMetrics metrics,
+    ServedStream(String servedBy, ChatStream source, ChunkJson first, Admission.Permit permit, ModelMetrics metrics,
                  boolean clientWantsUsage, Runnable onClose) {
         this.onClose = onClose;
         this.servedBy = servedBy;
@@ -43,8 +48,25 @@ public final class ServedStream implements ChatStream {
 
     @Override
     public ChatChunk next() {
+        ChunkJson json = nextJson();
+        if (json == null) {
+            return null;
+        }
+        try {
+            return json.chunk();
+        } catch (java.io.UncheckedIOException e) {
+            failed = true;
+            complete = true;
+            throw new dev.pixelsense.error.UpstreamException("model '" + servedBy
+                    + "' sent a chunk that is not a chat.completion.chunk: " + e.getCause().getMessage());
+        }
+    }
+
+    /** The next chunk's text as the client gets it: named after the serving model, usage as asked. */
+    @Override
+    public ChunkJson nextJson() {
         while (true) {
-            ChatChunk chunk;
+            ChunkJson chunk;
             if (pending != null) {
                 chunk = pending;
                 pending = null;
@@ -52,7 +74,7 @@ public final class ServedStream implements ChatStream {
                 return null;
             } else {
                 try {
-                    chunk = source.next();
+                    chunk = source.nextJson();
                 } catch (PixelsenseException e) {
                     failed = !(e instanceof CancelledException);
                     cancelled = e instanceof CancelledException;
@@ -64,9 +86,10 @@ public final class ServedStream implements ChatStream {
                     return null;
                 }
             }
-            if (chunk.usage() != null) {
-                metrics.tokens.add(chunk.usage().promptTokens(), servedBy, "in");
-                metrics.tokens.add(chunk.usage().completionTokens(), servedBy, "out");
+            Usage usage = usageOf(chunk);
+            if (usage != null) {
+                metrics.tokens.add(usage.promptTokens(), servedBy, "in");
+                metrics.tokens.add(usage.completionTokens(), servedBy, "out");
                 if (!clientWantsUsage) {
                     if (chunk.usageOnly()) {
                         continue;
@@ -75,6 +98,15 @@ public final class ServedStream implements ChatStream {
                 }
             }
             return chunk.withModel(servedBy);
+        }
+    }
+
+    private Usage usageOf(ChunkJson chunk) {
+        try {
+            return chunk.usage();
+        } catch (java.io.UncheckedIOException e) {
+            log.warn("model '{}' sent a usage that cannot be read: {}", servedBy, e.getCause().getMessage());
+            return null;
         }
     }
 

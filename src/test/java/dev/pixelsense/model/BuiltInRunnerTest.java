@@ -74,8 +74,10 @@ class BuiltInRunnerTest {
     void should_stream_tokens_through_the_runner() {
         List<String> pieces = new ArrayList<>();
         List<Long> usage = new ArrayList<>();
+        // greedy, so the streamed answer can be compared with the whole one (and a sampled answer
+        // of random weights cannot end after one piece)
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ask("Count")
-                .maxCompletionTokens(16L)
+                .maxCompletionTokens(16L).temperature(0.0)
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
             s.stream().forEach(c -> {
                 c.usage().ifPresent(u -> usage.add(u.completionTokens()));
@@ -84,6 +86,9 @@ class BuiltInRunnerTest {
         }
         assertThat(pieces).hasSizeGreaterThan(1);
         assertThat(usage).singleElement().satisfies(n -> assertThat(n).isBetween(1L, 16L));
+        String whole = client.chat().completions().create(ask("Count").maxCompletionTokens(16L).temperature(0.0).build())
+                .choices().getFirst().message().content().orElse("");
+        assertThat(String.join("", pieces)).isEqualTo(whole);
     }
 
     @Test
@@ -171,8 +176,9 @@ class BuiltInRunnerTest {
         System.setOut(new java.io.PrintStream(out, true));
         int code;
         try {
+            // greedy: a sampled answer of random weights can be all whitespace, and this test would flicker
             code = dev.pixelsense.cli.Main.run("chat", "--config", config.toString(), "tiny-cli", "Hello",
-                    "--max-tokens", "6");
+                    "--max-tokens", "6", "--temperature", "0");
         } finally {
             System.setOut(old);
         }

@@ -73,7 +73,16 @@ final class LoopbackUpstream implements Upstream {
             URI uri = deployment.chatUrl();
             int port = uri.getPort() < 0 ? 80 : uri.getPort();
             try {
-                socket.connect(new InetSocketAddress(uri.getHost(), port), (int) Math.max(1, connectTimeout.toMillis()));
+                InetSocketAddress address = new InetSocketAddress(uri.getHost(), port);
+                if (Thread.currentThread().isVirtual()) {
+                    socket.connect(address, (int) Math.max(1, connectTimeout.toMillis()));
+                } else {
+                    // A timed connect leaves the socket non-blocking for good, and every read
+                    // then costs a failed read, a poll and a read again. On a platform thread an
+                    // untimed connect keeps reads to one system call each; on loopback a connect
+                    // succeeds or is refused at once, and cancel() closing the socket still ends it.
+                    socket.connect(address);
+                }
             } catch (SocketTimeoutException e) {
                 socket.close();
                 throw new HttpConnectTimeoutException("connect timed out after " + connectTimeout.toMillis() + " ms");

@@ -1,58 +1,82 @@
 package dev.pixelsense.model.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.pixelsense.error.UpstreamException;
 import dev.pixelsense.model.ChatStream;
 import dev.pixelsense.openai.ChatChunk;
-import dev.pixelsense.openai.OpenAiJson;
-import java.io.BufferedReader;
+import dev.pixelsense.openai.ChunkJson;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Reads an upstream's Server-Sent Events ({@code data: {chunk}} ... {@code data: [DONE]}) as
  * chunks. An {@code {"error": ...}} event, or a connection that ends before {@code [DONE]} and
  * before any finish reason, is a failed answer. Every chunk moves the idle deadline.
+ *
+ * <p>Events are read as bytes and handed on as {@link ChunkJson} text: a relay forwards them
+ * without decoding, parsing and writing each one again.
  */
 final class SseChatStream implements ChatStream {
-    // resolved once: MAPPER.readValue looks the deserializer up again on every chunk
-    private static final ObjectReader CHUNKS = OpenAiJson.MAPPER.readerFor(ChatChunk.class);
+    /** An event larger than this is not a chat chunk; refusing it bounds the memory one answer takes. */
+    static final int MAX_EVENT = 16 * 1024 * 1024;
+    private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
+
     private final Exchange exchange;
-    private final BufferedReader reader;
+    private final InputStream in;
     private final Duration idle;
-    private final StringBuilder data = new StringBuilder();
-    // the usual event is one data line: kept as is, so it is not copied into the builder and out
-    private String single;
+    private byte[] buf = new byte[16 * 1024];
+    private int pos;
+    private int lim;
+    private boolean eof;
+    // the current line: buf[lineFrom, lineTo)
+    private int lineFrom;
+    private int lineTo;
+    // an event of several data lines, joined by '\n'; the usual event is one line and skips this
+    private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+    private byte[] single;
     private boolean done;
     private boolean finished;
 
     SseChatStream(Exchange exchange, InputStream body, Duration idle) {
         this.exchange = exchange;
-        this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 16 * 1024);
+        this.in = body;
         this.idle = idle;
     }
 
     @Override
     public ChatChunk next() {
+        ChunkJson json = nextJson();
+        if (json == null) {
+            return null;
+        }
+        try {
+            return json.chunk();
+        } catch (UncheckedIOException e) {
+            done = true;
+            throw new UpstreamException("the upstream sent a chunk that is not a chat.completion.chunk: "
+                    + e.getCause().getMessage());
+        }
+    }
+
+    @Override
+    public ChunkJson nextJson() {
         if (done) {
             return null;
         }
         try {
             while (true) {
-                String line = reader.readLine();
-                if (line == null) {
+                if (!readLine()) {
                     done = true;
                     if (finished) {
                         return null;
                     }
                     throw new UpstreamException("the upstream closed the stream before the answer was complete");
                 }
-                if (line.isEmpty()) {
-                    ChatChunk chunk = dispatch();
+                if (lineTo == lineFrom) {
+                    ChunkJson chunk = dispatch();
                     if (chunk != null) {
                         exchange.watchdog().reset(idle, "next chunk");
                         return chunk;
@@ -60,20 +84,12 @@ final class SseChatStream implements ChatStream {
                     if (done) {
                         return null;
                     }
-                } else if (line.startsWith("data:")) {
-                    int from = line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5;
-                    if (single == null && data.isEmpty()) {
-                        single = line.substring(from);
-                    } else {
-                        if (single != null) {
-                            data.append(single);
-                            single = null;
-                        }
-                        if (!data.isEmpty()) {
-                            data.append('\n');
-                        }
-                        data.append(line, from, line.length());
+                } else if (startsWithData()) {
+                    int from = lineFrom + 5;
+                    if (from < lineTo && buf[from] == ' ') {
+                        from++;
                     }
+                    addData(from);
                 }
                 // comments (":"), "event:", "id:" and "retry:" lines carry nothing for us
             }
@@ -83,37 +99,105 @@ final class SseChatStream implements ChatStream {
         }
     }
 
-    private ChatChunk dispatch() throws IOException {
-        String payload;
+    private void addData(int from) throws IOException {
+        if (single == null && data.size() == 0) {
+            single = Arrays.copyOfRange(buf, from, lineTo);
+            return;
+        }
+        if (single != null) {
+            data.write(single);
+            single = null;
+        }
+        data.write('\n');
+        data.write(buf, from, lineTo - from);
+        if (data.size() > MAX_EVENT) {
+            throw new IOException("the upstream sent an event larger than " + (MAX_EVENT >> 20) + " MiB");
+        }
+    }
+
+    private boolean startsWithData() {
+        return lineTo - lineFrom >= 5 && buf[lineFrom] == 'd' && buf[lineFrom + 1] == 'a' && buf[lineFrom + 2] == 't'
+                && buf[lineFrom + 3] == 'a' && buf[lineFrom + 4] == ':';
+    }
+
+    private ChunkJson dispatch() throws IOException {
+        byte[] payload;
         if (single != null) {
             payload = single;
             single = null;
-            if (payload.isEmpty()) {
-                return null;
-            }
-        } else if (data.isEmpty()) {
+        } else if (data.size() == 0) {
             return null;
         } else {
-            payload = data.toString();
-            data.setLength(0);
+            payload = data.toByteArray();
+            data.reset();
         }
-        if (payload.equals("[DONE]")) {
+        if (payload.length == 0) {
+            return null;
+        }
+        if (Arrays.equals(payload, DONE)) {
             done = true;
             return null;
         }
-        if (payload.contains("\"error\"")) {
-            JsonNode node = OpenAiJson.MAPPER.readTree(payload);
-            if (node.has("error")) {
-                JsonNode error = node.get("error");
-                String message = error.path("message").isTextual() ? error.path("message").asText() : error.toString();
-                throw new UpstreamException("the upstream failed mid-answer: " + message);
-            }
+        ChunkJson chunk = ChunkJson.parse(payload);
+        String error = chunk.errorMessage();
+        if (error != null) {
+            throw new UpstreamException("the upstream failed mid-answer: " + error);
         }
-        ChatChunk chunk = CHUNKS.readValue(payload);
-        if (chunk.choices() != null && chunk.choices().stream().anyMatch(c -> c.finishReason() != null)) {
+        if (chunk.finished()) {
             finished = true;
         }
         return chunk;
+    }
+
+    /**
+     * The next line (LF or CRLF) into {@code buf[lineFrom, lineTo)}; false at the end of the body.
+     * A last line without a newline still counts.
+     */
+    private boolean readLine() throws IOException {
+        int scanned = pos;
+        while (true) {
+            for (int k = scanned; k < lim; k++) {
+                if (buf[k] == '\n') {
+                    lineFrom = pos;
+                    lineTo = k > pos && buf[k - 1] == '\r' ? k - 1 : k;
+                    pos = k + 1;
+                    return true;
+                }
+            }
+            if (eof) {
+                if (pos == lim) {
+                    return false;
+                }
+                lineFrom = pos;
+                lineTo = lim;
+                pos = lim;
+                return true;
+            }
+            scanned = lim - pos;
+            fill();
+        }
+    }
+
+    /** Moves the unread bytes to the front (growing the buffer for a long line) and reads more. */
+    private void fill() throws IOException {
+        int unread = lim - pos;
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, unread);
+            pos = 0;
+            lim = unread;
+        }
+        if (lim == buf.length) {
+            if (buf.length >= MAX_EVENT) {
+                throw new IOException("the upstream sent a line longer than " + (MAX_EVENT >> 20) + " MiB");
+            }
+            buf = Arrays.copyOf(buf, Math.min(MAX_EVENT, buf.length * 2));
+        }
+        int n = in.read(buf, lim, buf.length - lim);
+        if (n < 0) {
+            eof = true;
+        } else {
+            lim += n;
+        }
     }
 
     @Override
