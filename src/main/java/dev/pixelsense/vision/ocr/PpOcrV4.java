@@ -4,6 +4,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.pixelsense.error.UnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -73,11 +75,29 @@ final class PpOcrV4 implements Ocr {
             // work a spinning thread holds a core the thread it waits for needs: measured on 2 busy
             // cores, recognition took 2-3x longer with spinning than without.
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
-            return env.createSession(model.toString(), so);
-        } catch (OrtException e) {
+            return env.createSession(fused(model), so);
+        } catch (OrtException | IOException e) {
             throw new UnavailableException("cannot load the OCR model " + model + ": " + e.getMessage()
                     + " (pull it again: 'pixelsense models rm " + OcrModels.CATALOG_NAME + "', then 'pixelsense pull "
                     + OcrModels.CATALOG_NAME + "')", e);
+        }
+    }
+
+    /**
+     * The model with its element-wise chains folded ({@link OnnxFusion}: a third less CPU per
+     * recognized line, about a fifth less for detection, the same readings); the file's own bytes
+     * if it has nothing to fold or cannot be parsed (ONNX Runtime then says what is wrong with it).
+     */
+    private static byte[] fused(Path model) throws IOException {
+        byte[] bytes = Files.readAllBytes(model);
+        try {
+            OnnxFusion.Result result = OnnxFusion.fuse(bytes);
+            log.debug("OCR: {} folded {}", model.getFileName(), result.folded());
+            return result.folded().isEmpty() ? bytes : result.model();
+        } catch (RuntimeException e) {
+            log.warn("OCR: {} loaded as it is, its operators could not be folded: {}", model.getFileName(),
+                    e.toString());
+            return bytes;
         }
     }
 
