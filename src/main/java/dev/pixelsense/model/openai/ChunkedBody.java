@@ -14,8 +14,8 @@ final class ChunkedBody extends SocketBody {
     private long left;
     private boolean eof;
 
-    ChunkedBody(InputStream in, Socket socket) {
-        super(in, socket);
+    ChunkedBody(InputStream in, Socket socket, LoopbackUpstream.Pool pool, boolean reusable) {
+        super(in, socket, pool, reusable);
     }
 
     @Override

@@ -176,6 +176,25 @@ final class Exchange implements AutoCloseable {
         }
     }
 
+    /**
+     * Releases the exchange after its answer was read as far as it goes: a kept-alive connection
+     * may then serve the next request (see {@link SocketBody#recycle()}).
+     */
+    void release() {
+        watchdog.close();
+        InputStream in = body;
+        body = null;
+        try {
+            if (in instanceof SocketBody socketBody) {
+                socketBody.recycle();
+            } else if (in != null) {
+                in.close();
+            }
+        } catch (IOException ignored) {
+            // nothing to save
+        }
+    }
+
     /** Releases the exchange; an unread body is closed, which drops the connection. */
     @Override
     public void close() {

@@ -13,8 +13,8 @@ final class LengthBody extends SocketBody {
     private final boolean toClose;
     private long left;
 
-    LengthBody(InputStream in, long length, Socket socket) {
-        super(in, socket);
+    LengthBody(InputStream in, long length, Socket socket, LoopbackUpstream.Pool pool, boolean reusable) {
+        super(in, socket, pool, reusable && length >= 0);
         this.toClose = length < 0;
         this.left = toClose ? Long.MAX_VALUE : length;
     }

@@ -23,6 +23,8 @@ import java.util.function.IntFunction;
  * single deployment there is nothing to balance, so it is always tried.
  */
 final class OpenAiBackend implements ChatBackend {
+    /** A whole (not streamed) answer larger than this is refused: no chat completion is that large. */
+    private static final int MAX_ANSWER = 64 * 1024 * 1024;
     private final String modelId;
     private final OpenAiSettings settings;
     private final ScheduledExecutorService timers;
@@ -95,11 +97,19 @@ final class OpenAiBackend implements ChatBackend {
         context.onCancel(exchange::abort);
         try (exchange) {
             Upstream.Response response = exchange.send(this.upstream, OpenAiJson.write(upstream), false);
-            try (InputStream body = response.body()) {
-                return OpenAiJson.MAPPER.readValue(body, ChatCompletion.class);
+            ChatCompletion answer;
+            try {
+                // read to the end first: Jackson would close the stream, and with it a connection to keep
+                byte[] bytes = response.body().readNBytes(MAX_ANSWER + 1);
+                if (bytes.length > MAX_ANSWER) {
+                    throw new IOException("the answer is larger than " + (MAX_ANSWER >> 20) + " MiB");
+                }
+                answer = OpenAiJson.MAPPER.readValue(bytes, ChatCompletion.class);
             } catch (IOException e) {
                 throw exchange.failure(e, "reading the answer");
             }
+            exchange.release();
+            return answer;
         }
     }
 

@@ -39,6 +39,8 @@ final class SseChatStream implements ChatStream {
     private byte[] single;
     private boolean done;
     private boolean finished;
+    // the answer ended as the protocol says ([DONE], or the body's end after a finish reason)
+    private boolean clean;
 
     SseChatStream(Exchange exchange, InputStream body, Duration idle) {
         this.exchange = exchange;
@@ -71,6 +73,7 @@ final class SseChatStream implements ChatStream {
                 if (!readLine()) {
                     done = true;
                     if (finished) {
+                        clean = true;
                         return null;
                     }
                     throw new UpstreamException("the upstream closed the stream before the answer was complete");
@@ -136,6 +139,7 @@ final class SseChatStream implements ChatStream {
         }
         if (Arrays.equals(payload, DONE)) {
             done = true;
+            clean = true;
             return null;
         }
         ChunkJson chunk = ChunkJson.parse(payload);
@@ -200,9 +204,14 @@ final class SseChatStream implements ChatStream {
         }
     }
 
+    /** Ends the answer; after a clean end its connection may serve the next request. */
     @Override
     public void close() {
         done = true;
-        exchange.close();
+        if (clean) {
+            exchange.release();
+        } else {
+            exchange.close();
+        }
     }
 }

@@ -73,7 +73,7 @@ class LoopbackUpstreamTest {
         }
         assertThat(request.get(5, TimeUnit.SECONDS))
                 .startsWith("POST /v1/chat/completions HTTP/1.1\r\n")
-                .contains("Accept: text/event-stream", "Connection: close")
+                .contains("Accept: text/event-stream").doesNotContain("Connection: close")
                 .contains("\"stream\":true");
     }
 
@@ -166,6 +166,110 @@ class LoopbackUpstreamTest {
         }
     }
 
+    @Test
+    void should_keep_the_connection_for_the_next_request() throws Exception {
+        String completion = "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":"
+                + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"whole\"},\"finish_reason\":\"stop\"}]}";
+        List<String> requests = serveKeptAlive(List.of(streamed("one"), streamed("two"),
+                "HTTP/1.1 200 OK\r\nContent-Length: " + completion.length() + "\r\n\r\n" + completion), false);
+        LoopbackUpstream upstream = new LoopbackUpstream(Duration.ofSeconds(2));
+        try (OpenAiBackend backend = new OpenAiBackend("m", settings(server.getLocalPort(), Duration.ofSeconds(5)),
+                timers, upstream)) {
+            assertThat(answer(backend)).isEqualTo("one");
+            assertThat(answer(backend)).isEqualTo("two");
+            assertThat(backend.complete(request(), new CallContext()).choices().getFirst().message().content().text())
+                    .isEqualTo("whole");
+            assertThat(upstream.idleConnections()).isEqualTo(1);
+        }
+        assertThat(requests).hasSize(3);
+        assertThat(connections.get()).as("three requests on one connection").isEqualTo(1);
+    }
+
+    @Test
+    void should_send_again_on_a_new_connection_when_a_kept_one_was_closed_while_idle() throws Exception {
+        List<String> requests = serveKeptAlive(List.of(streamed("one"), streamed("two")), true);
+        try (OpenAiBackend backend = backend(Duration.ofSeconds(5))) {
+            assertThat(answer(backend)).isEqualTo("one");
+            Thread.sleep(100); // the runner's side of the kept connection is closed by now
+            assertThat(answer(backend)).isEqualTo("two");
+        }
+        assertThat(requests).hasSize(2);
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void should_not_keep_a_connection_the_runner_closes_or_an_answer_left_unfinished() throws Exception {
+        String completion = "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[]}";
+        serveKeptAlive(List.of("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " + completion.length()
+                + "\r\n\r\n" + completion, streamed("a", "b")), false);
+        LoopbackUpstream upstream = new LoopbackUpstream(Duration.ofSeconds(2));
+        try (OpenAiBackend backend = new OpenAiBackend("m", settings(server.getLocalPort(), Duration.ofSeconds(5)),
+                timers, upstream)) {
+            backend.complete(request(), new CallContext());
+            assertThat(upstream.idleConnections()).as("Connection: close").isZero();
+            try (ChatStream stream = backend.stream(request(), new CallContext())) {
+                assertThat(stream.next().text()).isEqualTo("a");
+            }
+            assertThat(upstream.idleConnections()).as("closed after the first of two pieces").isZero();
+        }
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    private String answer(OpenAiBackend backend) {
+        StringBuilder text = new StringBuilder();
+        try (ChatStream stream = backend.stream(request(), new CallContext())) {
+            for (ChatChunk c = stream.next(); c != null; c = stream.next()) {
+                text.append(c.text() == null ? "" : c.text());
+            }
+        }
+        return text.toString();
+    }
+
+    /** A chunked event stream: one chunk per piece, the last one finished, then [DONE] and the last chunk. */
+    private static String streamed(String... pieces) {
+        StringBuilder answer = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < pieces.length; i++) {
+            answer.append(chunk("data: " + CHUNK.formatted(pieces[i], i == pieces.length - 1 ? "\"stop\"" : "null")
+                    + "\n\n"));
+        }
+        return answer.append(chunk("data: [DONE]\n\n")).append("0\r\n\r\n").toString();
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Answers requests with {@code answers} in turn, several on a connection as HTTP/1.1 allows;
+     * with {@code closeEach} a connection is closed after its first answer. Returns the requests seen.
+     */
+    private List<String> serveKeptAlive(List<String> answers, boolean closeEach) {
+        List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    connections.incrementAndGet();
+                    Thread.ofVirtual().start(() -> {
+                        try (s) {
+                            InputStream in = s.getInputStream();
+                            do {
+                                requests.add(readRequest(in));
+                                s.getOutputStream().write(answers.get(next.getAndIncrement()).getBytes(StandardCharsets.UTF_8));
+                                s.getOutputStream().flush();
+                            } while (!closeEach);
+                        } catch (IOException | RuntimeException e) {
+                            // the client closed the connection, or there is nothing more to answer
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return requests;
+    }
+
     private static String chunk(String s) {
         return Integer.toHexString(s.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + s + "\r\n";
     }
@@ -192,7 +296,11 @@ class LoopbackUpstreamTest {
     private static String readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            head.write(in.read());
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("the client closed the connection");
+            }
+            head.write(b);
         }
         String text = head.toString(StandardCharsets.ISO_8859_1);
         int at = text.indexOf("Content-Length: ") + 16;
