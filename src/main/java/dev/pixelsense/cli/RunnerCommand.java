@@ -36,13 +36,33 @@ final class RunnerCommand implements Callable<Integer> {
     @Option(names = "--gpu-layers", defaultValue = "0")
     int gpuLayers;
 
+    @Option(names = "--parent-pid", description = "Exit when this process ends (the server that started the runner).")
+    Long parentPid;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("model file not found: " + model);
         }
+        if (parentPid != null) {
+            exitWithParent(parentPid);
+        }
         new RunnerServer(name == null ? model.getFileName().toString() : name, port)
                 .run(model, contextSize, threads, parallel, gpuLayers);
         return 0;
+    }
+
+    /**
+     * A server that is killed (SIGKILL, a crash) cannot stop its runners, which would keep their
+     * memory and port for good; so each runner follows its server out.
+     */
+    private static void exitWithParent(long pid) {
+        ProcessHandle.of(pid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> {
+            System.err.println("pixelsense runner: the server (pid " + pid + ") is gone; exiting");
+            Runtime.getRuntime().halt(0);
+        }), () -> {
+            System.err.println("pixelsense runner: the server (pid " + pid + ") is not running; exiting");
+            Runtime.getRuntime().halt(0);
+        });
     }
 }

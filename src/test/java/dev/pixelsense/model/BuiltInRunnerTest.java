@@ -187,6 +187,52 @@ class BuiltInRunnerTest {
     }
 
     @Test
+    void should_stop_its_runner_even_when_the_server_is_killed() throws Exception {
+        Path config = java.nio.file.Files.writeString(dir.resolve("killed.yaml"), """
+                models:
+                  - id: tiny-killed
+                    backend: llamacpp
+                    model: %s
+                    defaults: {context_size: 256}
+                """.formatted(dir.resolve("tiny.gguf")));
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.pixelsense.cli.Main", "serve", "--config", config.toString(), "--port", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("killed-serve.log").toFile()).start();
+        ProcessHandle runner = null;
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            RawHttp.Response loaded = null;
+            while (loaded == null || loaded.status() != 200) {
+                assertThat(serve.isAlive()).as("serve running").isTrue();
+                assertThat(System.nanoTime()).as("model loaded within 60 s").isLessThan(deadline);
+                try {
+                    loaded = RawHttp.post(port, "/api/models/tiny-killed/load", "{}", Map.of());
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            long pid = RawHttp.get(port, "/api/ps", Map.of()).json().path("models").get(0).path("pid").asLong();
+            runner = ProcessHandle.of(pid).orElseThrow();
+            assertThat(runner.isAlive()).isTrue();
+
+            serve.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook stops the runner
+
+            assertThat(runner.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS).isAlive())
+                    .as("the runner follows its server out").isFalse();
+        } finally {
+            serve.destroyForcibly();
+            if (runner != null) {
+                runner.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void should_show_the_runner_in_ps_and_unload_it() throws Exception {
         client.chat().completions().create(ask("Hi").maxCompletionTokens(2L).build());
         RawHttp.Response ps = RawHttp.get(server.port(), "/api/ps", Map.of());

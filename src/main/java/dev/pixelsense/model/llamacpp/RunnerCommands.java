@@ -27,7 +27,8 @@ final class RunnerCommands {
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.pixelsense.cli.Main", "runner", "--name", modelId, "--model", gguf.toString(),
                 "--port", Integer.toString(port), "--ctx-size", Integer.toString(contextSize),
-                "--parallel", Integer.toString(parallel), "--gpu-layers", Integer.toString(gpuLayers)));
+                "--parallel", Integer.toString(parallel), "--gpu-layers", Integer.toString(gpuLayers),
+                "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         if (s.threads() > 0) {
             cmd.addAll(List.of("--threads", Integer.toString(s.threads())));
         }
