@@ -13,6 +13,7 @@ import java.net.Socket;
 final class ChunkedBody extends SocketBody {
     private long left;
     private boolean eof;
+    private boolean crlfPending;
 
     ChunkedBody(InputStream in, Socket socket, LoopbackUpstream.Pool pool, boolean reusable) {
         super(in, socket, pool, reusable);
@@ -23,17 +24,24 @@ final class ChunkedBody extends SocketBody {
         if (len == 0) {
             return 0;
         }
-        if (left == 0 && !nextChunk()) {
-            return -1;
+        if (left == 0) {
+            if (crlfPending) {
+                crlf();
+                crlfPending = false;
+            }
+            if (!nextChunk()) {
+                return -1;
+            }
         }
         int n = in.read(b, off, (int) Math.min(len, left));
         if (n < 0) {
             throw new EOFException("the upstream closed the connection in the middle of a chunk");
         }
         left -= n;
-        if (left == 0) {
-            crlf();
-        }
+        // The CRLF that closes a chunk is read with the next one, not now: Jetty sends it as the
+        // start of the next chunk's header, so waiting for it here held every streamed chunk back
+        // until the next one began (one token late; the first token 5-6 ms late on a 2-core machine).
+        crlfPending = left == 0;
         return n;
     }
 

@@ -167,6 +167,39 @@ class LoopbackUpstreamTest {
     }
 
     @Test
+    void should_hand_on_a_chunk_before_the_line_end_that_closes_it_arrives() throws Exception {
+        // Jetty sends a chunk's closing CRLF at the start of the next chunk's header, so a client
+        // that waits for it holds each event back until the next one (a token late)
+        java.util.concurrent.CountDownLatch firstRead = new java.util.concurrent.CountDownLatch(1);
+        String first = "data: " + CHUNK.formatted("Hel", "null") + "\n\n";
+        String second = "data: " + CHUNK.formatted("lo", "\"stop\"") + "\n\ndata: [DONE]\n\n";
+        Thread.ofVirtual().start(() -> {
+            try (Socket s = server.accept()) {
+                readRequest(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + Integer.toHexString(first.length()) + "\r\n" + first).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                firstRead.await();
+                out.write(("\r\n" + Integer.toHexString(second.length()) + "\r\n" + second + "\r\n0\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                s.getInputStream().read();
+            } catch (IOException | InterruptedException e) {
+                // the test is over
+            }
+        });
+        // the idle deadline ends a client that waits for the line end: next() then times out
+        try (OpenAiBackend backend = backend(Duration.ofSeconds(5));
+             ChatStream stream = backend.stream(request(), new CallContext())) {
+            assertThat(stream.next().text()).isEqualTo("Hel");
+            firstRead.countDown();
+            assertThat(stream.next().text()).isEqualTo("lo");
+            assertThat(stream.next()).isNull();
+        }
+    }
+
+    @Test
     void should_keep_the_connection_for_the_next_request() throws Exception {
         String completion = "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":"
                 + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"whole\"},\"finish_reason\":\"stop\"}]}";
