@@ -12,8 +12,8 @@ import java.util.concurrent.Semaphore;
  * on platform threads. A virtual thread that waits on a socket parks, and a poller thread must
  * wake it and hand it back to a carrier for every chunk; a platform thread sleeps in the read
  * itself and the kernel wakes it. Measured with a stand-in runner pacing 256 tokens 3 ms apart:
- * the server's CPU per answer fell from 53-88 ms to 22-25 ms (docs/benchmarks.md), CPU that a
- * local model on the same cores gets back.
+ * the server's CPU per answer fell from 78-91 ms to 48-54 ms (with the blocking runner socket of
+ * LoopbackUpstream; docs/benchmarks.md), CPU that a local model on the same cores gets back.
  *
  * <p>At most {@value #MAX_THREADS} loops run on platform threads; beyond that a loop runs on the
  * caller's (virtual) thread, so many concurrent remote streams cost no more than before.
