@@ -57,12 +57,11 @@ final class RunnerCommand implements Callable<Integer> {
      * memory and port for good; so each runner follows its server out.
      */
     private static void exitWithParent(long pid) {
-        ProcessHandle.of(pid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> {
-            System.err.println("pixelsense runner: the server (pid " + pid + ") is gone; exiting");
-            Runtime.getRuntime().halt(0);
-        }), () -> {
-            System.err.println("pixelsense runner: the server (pid " + pid + ") is not running; exiting");
-            Runtime.getRuntime().halt(0);
-        });
+        ProcessHandle.of(pid).map(ProcessHandle::onExit)
+                .orElse(java.util.concurrent.CompletableFuture.completedFuture(null))
+                .thenRun(() -> {
+                    System.err.println("pixelsense runner: the server (pid " + pid + ") is gone; exiting");
+                    Runtime.getRuntime().halt(0);
+                });
     }
 }

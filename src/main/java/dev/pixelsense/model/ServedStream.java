@@ -54,11 +54,10 @@ public final class ServedStream implements ChatStream {
         }
         try {
             return json.chunk();
-        } catch (java.io.UncheckedIOException e) {
+        } catch (PixelsenseException e) {
             failed = true;
             complete = true;
-            throw new dev.pixelsense.error.UpstreamException("model '" + servedBy
-                    + "' sent a chunk that is not a chat.completion.chunk: " + e.getCause().getMessage());
+            throw e;
         }
     }
 
@@ -104,8 +103,8 @@ public final class ServedStream implements ChatStream {
     private Usage usageOf(ChunkJson chunk) {
         try {
             return chunk.usage();
-        } catch (java.io.UncheckedIOException e) {
-            log.warn("model '{}' sent a usage that cannot be read: {}", servedBy, e.getCause().getMessage());
+        } catch (PixelsenseException e) {
+            log.warn("model '{}': {}", servedBy, e.getMessage());
             return null;
         }
     }

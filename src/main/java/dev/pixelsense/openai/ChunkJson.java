@@ -3,8 +3,8 @@ package dev.pixelsense.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.pixelsense.error.UpstreamException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -74,7 +74,7 @@ public final class ChunkJson {
     /**
      * The chunk as an object, parsed on first use.
      *
-     * @throws UncheckedIOException if the text is not a {@code chat.completion.chunk}
+     * @throws UpstreamException if the text is not a {@code chat.completion.chunk}
      */
     public ChatChunk chunk() {
         ChatChunk c = parsed;
@@ -82,7 +82,8 @@ public final class ChunkJson {
             try {
                 c = CHUNKS.readValue(json);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new UpstreamException("the upstream sent a chunk that is not a chat.completion.chunk: "
+                        + e.getMessage());
             }
             parsed = c;
         }
@@ -99,7 +100,11 @@ public final class ChunkJson {
         return usage != null && !hasChoices;
     }
 
-    /** The token counts this chunk carries, or null. */
+    /**
+     * The token counts this chunk carries, or null.
+     *
+     * @throws UpstreamException if the usage is not one
+     */
     public Usage usage() {
         if (usage == null || json[usage.value] == 'n') {
             return null;
@@ -107,7 +112,7 @@ public final class ChunkJson {
         try {
             return USAGE.readValue(json, usage.value, usage.end - usage.value);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UpstreamException("the upstream sent a usage that cannot be read: " + e.getMessage());
         }
     }
 

@@ -7,7 +7,6 @@ import dev.pixelsense.openai.ChunkJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -51,16 +50,7 @@ final class SseChatStream implements ChatStream {
     @Override
     public ChatChunk next() {
         ChunkJson json = nextJson();
-        if (json == null) {
-            return null;
-        }
-        try {
-            return json.chunk();
-        } catch (UncheckedIOException e) {
-            done = true;
-            throw new UpstreamException("the upstream sent a chunk that is not a chat.completion.chunk: "
-                    + e.getCause().getMessage());
-        }
+        return json == null ? null : json.chunk();
     }
 
     @Override

@@ -200,6 +200,25 @@ class LoopbackUpstreamTest {
     }
 
     @Test
+    void should_refuse_an_event_larger_than_the_limit_and_text_that_is_not_a_chunk() throws Exception {
+        serve("HTTP/1.1 200 OK\r\n\r\ndata: {\"a\":\"" + "x".repeat(SseChatStream.MAX_EVENT) + "\"}\n\n", true);
+        try (OpenAiBackend backend = backend(Duration.ofSeconds(10));
+             ChatStream stream = backend.stream(request(), new CallContext())) {
+            assertThatThrownBy(stream::next)
+                    .isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("a line longer than 16 MiB");
+        }
+
+        serve("HTTP/1.1 200 OK\r\n\r\ndata: {\"choices\":\"none\"}\n\ndata: [DONE]\n\n", true);
+        try (OpenAiBackend backend = backend(Duration.ofSeconds(5));
+             ChatStream stream = backend.stream(request(), new CallContext())) {
+            assertThatThrownBy(stream::next)
+                    .isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("not a chat.completion.chunk");
+        }
+    }
+
+    @Test
     void should_keep_the_connection_for_the_next_request() throws Exception {
         String completion = "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":"
                 + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"whole\"},\"finish_reason\":\"stop\"}]}";
