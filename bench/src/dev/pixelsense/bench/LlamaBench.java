@@ -40,10 +40,10 @@ public final class LlamaBench {
 
     enum Target { DIRECT, PIXELSENSE, JNI }
 
-    record Options(int reps, int warmup, int tokens, int ttftRequests, int reloads, int threads, int contextSize,
-                   Path work, Path jar) {
+    record Options(int reps, int warmup, int tokens, int ttftRequests, int ttftWarmup, int reloads, int threads,
+                   int contextSize, Path work, Path jar) {
         static Options parse(String[] args) {
-            int reps = 11, warmup = 60, tokens = 256, ttft = 50, reloads = 3, threads = 2;
+            int reps = 11, warmup = 60, tokens = 256, ttft = 50, ttftWarmup = 400, reloads = 3, threads = 2;
             Path work = Path.of("/tmp/pixelsense-bench-llama");
             for (int i = 0; i < args.length; i++) {
                 String v = i + 1 < args.length ? args[i + 1] : null;
@@ -52,19 +52,22 @@ public final class LlamaBench {
                     case "--warmup" -> warmup = Integer.parseInt(v);
                     case "--tokens" -> tokens = Integer.parseInt(v);
                     case "--ttft" -> ttft = Integer.parseInt(v);
+                    case "--ttft-warmup" -> ttftWarmup = Integer.parseInt(v);
                     case "--reloads" -> reloads = Integer.parseInt(v);
                     case "--threads" -> threads = Integer.parseInt(v);
                     case "--dir" -> work = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; usage: bench/llama "
-                            + "[--reps N] [--warmup SECONDS] [--tokens N] [--ttft N] [--reloads N] [--threads N] [--dir DIR]");
+                            + "[--reps N] [--warmup SECONDS] [--tokens N] [--ttft N] [--ttft-warmup N] [--reloads N] [--threads N] "
+                            + "[--dir DIR]");
                 }
                 i++;
             }
-            if (reps < 1 || warmup < 0 || tokens < TTFT_TOKENS || ttft < 1 || reloads < 1 || threads < 1) {
-                throw new IllegalArgumentException("--reps, --ttft, --reloads, --threads must be >= 1, --tokens >= "
-                        + TTFT_TOKENS);
+            if (reps < 1 || warmup < 0 || tokens < TTFT_TOKENS || ttft < 1 || ttftWarmup < 0 || reloads < 1
+                    || threads < 1) {
+                throw new IllegalArgumentException("--reps, --ttft, --reloads, --threads must be >= 1, --warmup and "
+                        + "--ttft-warmup >= 0, --tokens >= " + TTFT_TOKENS);
             }
-            return new Options(reps, warmup, tokens, ttft, reloads, threads, 1024, work,
+            return new Options(reps, warmup, tokens, ttft, ttftWarmup, reloads, threads, 1024, work,
                     Path.of(System.getProperty("bench.jar", "target/pixelsense.jar")));
         }
     }
@@ -80,7 +83,7 @@ public final class LlamaBench {
     }
 
     record Results(Options options, String prompt, int probes, long modelBytes, List<Run> runs,
-                   List<long[]> ttft, Loads loads, CpuMeter.Share share, long measuredNs, long serverCpuNs,
+                   List<long[]> ttft, List<long[]> ttftSettling, Loads loads, CpuMeter.Share share, long measuredNs, long serverCpuNs,
                    long runnerCpuNs, Map<String, long[]> threadCpu, List<Long> warmServerCpu, long serverShortCpuNs,
                    double cpuPressurePercent) {
     }
@@ -225,6 +228,18 @@ public final class LlamaBench {
                     }
                 }
 
+                // Code that runs once per request (parsing, routing, the upstream call) is still being
+                // compiled after the long answers above: settle it first, keeping the figures to show it.
+                log("time to first token: %d short request pairs to settle the JIT...", o.ttftWarmup());
+                List<long[]> ttftSettling = new ArrayList<>(); // {direct, pixelsense} per pair
+                for (int i = 0; i < o.ttftWarmup(); i++) {
+                    long d = i % 2 == 0 ? chat.send(direct, shortBody).firstContentNs() : 0;
+                    long p = chat.send(viaPixelsense, shortBody).firstContentNs();
+                    if (i % 2 == 1) {
+                        d = chat.send(direct, shortBody).firstContentNs();
+                    }
+                    ttftSettling.add(new long[] {d, p});
+                }
                 log("time to first token: %d short requests per target...", o.ttftRequests());
                 List<long[]> ttft = new ArrayList<>(); // {direct, pixelsense, jni} per request
                 long serverShortCpu = 0;
@@ -265,7 +280,7 @@ public final class LlamaBench {
                 }
                 Loads loads = new Loads(jniLoad, serveReady, coldFirst, coldPsLoad, coldRunnerLoad, unload, reloadFirst,
                         reloadPs, reloadRunner);
-                return new Results(o, prompt, probes, Files.size(gguf), runs, ttft, loads, measured,
+                return new Results(o, prompt, probes, Files.size(gguf), runs, ttft, ttftSettling, loads, measured,
                         measuredNs, serverCpu, runnerCpu, threadCpu, warmServerCpu, serverShortCpu, pressure);
             }
         }

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 final class LlamaReport {
     static final double THROUGHPUT_GOAL = 0.97;
     static final double TTFT_GOAL_MS = 2.0;
+    private static final int SETTLING_BLOCK = 100;
 
     private LlamaReport() {
     }
@@ -129,7 +130,9 @@ final class LlamaReport {
         md.append("\n## 2. Time to first token (short requests)\n\n");
         md.append(o.ttftRequests()).append(" requests per target (`max_tokens` ").append(LlamaBench.TTFT_TOKENS)
                 .append("), direct and pixelsense alternating which goes first, one in-process generation after each "
-                        + "pair; time from sending the request to the first chunk with non-empty `delta.content`.\n\n");
+                        + "pair; time from sending the request to the first chunk with non-empty `delta.content`. "
+                        + "Measured after ").append(o.ttftWarmup()).append(" pairs of the same short requests (below: "
+                        + "how the overhead settled over them as the JIT compiled the per-request code).\n\n");
         md.append("| target | p50 ms | p90 ms | mean ms | min ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
         String[] names = {label(Target.DIRECT), label(Target.PIXELSENSE), label(Target.JNI)};
         double[][] columns = new double[3][];
@@ -156,6 +159,19 @@ final class LlamaReport {
                 f2(r.serverShortCpuNs() / 1e6 / o.ttftRequests()), "-", "-"));
         md.append(row("direct p50 - in-process p50 (the runner's HTTP)", f2(median(columns[0]) - median(columns[2])),
                 "-", "-"));
+        if (!r.ttftSettling().isEmpty()) {
+            md.append("\nWhile settling (the pairs before the measurement, in blocks; versions of this bench before "
+                    + "2026-11-22 14:00 UTC measured after 20 pairs, close to the first block):\n\n| short request pairs | pixelsense p50 - direct p50 ms "
+                    + "| median of the per-request differences ms |\n|---|---:|---:|\n");
+            List<long[]> settling = r.ttftSettling();
+            for (int from = 0; from < settling.size(); from += SETTLING_BLOCK) {
+                List<long[]> block = settling.subList(from, Math.min(settling.size(), from + SETTLING_BLOCK));
+                double[] d = block.stream().mapToDouble(x -> x[0] / 1e6).toArray();
+                double[] p = block.stream().mapToDouble(x -> x[1] / 1e6).toArray();
+                double[] diff = block.stream().mapToDouble(x -> (x[1] - x[0]) / 1e6).toArray();
+                md.append(row((from + 1) + "-" + (from + block.size()), f2(median(p) - median(d)), f2(median(diff))));
+            }
+        }
 
         var l = r.loads();
         md.append("\n## 3. Load times\n\n| what | ms |\n|---|---:|\n");
