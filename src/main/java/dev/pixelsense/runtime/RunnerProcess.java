@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +133,11 @@ public final class RunnerProcess implements AutoCloseable {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
-                log.info("[{}] {}", modelId, line);
+                if (perRequest(line)) {
+                    log.debug("[{}] {}", modelId, line);
+                } else {
+                    log.info("[{}] {}", modelId, line);
+                }
                 synchronized (lastLines) {
                     if (lastLines.size() == KEPT_LINES) {
                         lastLines.removeFirst();
@@ -143,6 +148,24 @@ public final class RunnerProcess implements AutoCloseable {
         } catch (IOException ignored) {
             // the process ended
         }
+    }
+
+    /**
+     * llama.cpp's server (ours through de.kherud:llama, and llama-server) writes about ten lines
+     * for every request: the slot taking it, prompt progress, timings, "all slots are idle". At
+     * INFO they would bury the server log, so they go to DEBUG; loading, warnings, errors and
+     * anything not recognised stay at INFO.
+     */
+    static boolean perRequest(String line) {
+        String s = line.stripLeading();
+        boolean chatter = s.startsWith("slot ") || s.startsWith("srv  update_slots:")
+                || s.startsWith("srv  log_server_r:") || s.startsWith("srv  params_from_:")
+                || s.startsWith("prompt eval time =") || s.startsWith("eval time =") || s.startsWith("total time =");
+        if (!chatter) {
+            return false;
+        }
+        String lower = s.toLowerCase(Locale.ROOT);
+        return !lower.contains("error") && !lower.contains("fail") && !lower.contains("warn");
     }
 
     public String baseUrl() {

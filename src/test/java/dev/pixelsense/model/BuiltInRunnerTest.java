@@ -218,6 +218,12 @@ class BuiltInRunnerTest {
             }
             long pid = RawHttp.get(port, "/api/ps", Map.of()).json().path("models").get(0).path("pid").asLong();
             runner = ProcessHandle.of(pid).orElseThrow();
+            // on the way: the runner's output reaches the server log, without llama.cpp's per-request lines
+            assertThat(RawHttp.post(port, "/v1/chat/completions",
+                    "{\"model\":\"tiny-killed\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                    Map.of()).status()).isEqualTo(200);
+            String serveLog = settled(dir.resolve("killed-serve.log"));
+            assertThat(serveLog).contains("[tiny-killed] llama_model_loader").doesNotContain("launch_slot_");
             assertThat(runner.isAlive()).isTrue();
 
             serve.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook stops the runner
@@ -230,6 +236,17 @@ class BuiltInRunnerTest {
                 runner.destroyForcibly();
             }
         }
+    }
+
+    /** The file's text once it has not grown for half a second (the runner's output is forwarded as it comes). */
+    private static String settled(Path log) throws Exception {
+        long size = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (size != java.nio.file.Files.size(log) && System.nanoTime() < deadline) {
+            size = java.nio.file.Files.size(log);
+            Thread.sleep(500);
+        }
+        return java.nio.file.Files.readString(log);
     }
 
     @Test
