@@ -3,6 +3,8 @@ package dev.pixelsense.api;
 import dev.pixelsense.model.CallContext;
 import io.javalin.http.Context;
 import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
@@ -10,20 +12,37 @@ import org.eclipse.jetty.io.EndPoint;
 /**
  * Notices that an HTTP/1.1 client went away while its handler is blocked (waiting for a queue
  * slot, an upstream's first token). Jetty does not read from a connection while a blocking
- * handler runs, so no listener fires on a remote close; instead a virtual thread polls the
- * connection with a non-blocking one-byte read every {@value #POLL_MS} ms, and end-of-stream
- * cancels the call. The watch must be closed before the handler returns, or it could take bytes
- * of the next request on a kept-alive connection; a byte it does read (a pipelined request) makes
- * the response close the connection.
+ * handler runs, so no listener fires on a remote close; instead one shared thread polls every
+ * watched connection with a non-blocking one-byte read every {@value #POLL_MS} ms, and
+ * end-of-stream cancels the call. The watch must be closed before the handler returns, or it could
+ * take bytes of the next request on a kept-alive connection; a byte it does read (a pipelined
+ * request) makes the response close the connection.
+ *
+ * <p>One thread for all watches rather than one per request: starting and joining a thread was
+ * on every request's path, and each stream woke its own poller 40 times a second. The shared
+ * thread sleeps without a timeout while nothing is watched.
  */
 final class DisconnectWatch implements AutoCloseable {
     static final int POLL_MS = 25;
 
-    private final Thread poller;
-    private volatile boolean stopped;
+    private static final Set<DisconnectWatch> WATCHED = ConcurrentHashMap.newKeySet();
+    private static final Thread POLLER = Thread.ofPlatform().name("pixelsense-disconnect-watch").daemon(true)
+            .unstarted(DisconnectWatch::pollForever);
+
+    static {
+        POLLER.start();
+    }
+
+    private final EndPoint endPoint;
+    private final CallContext call;
+    private final Context ctx;
+    private final ByteBuffer one = ByteBuffer.allocate(1);
+    private boolean stopped; // guarded by this: no read may start after close() returned
 
     private DisconnectWatch(EndPoint endPoint, CallContext call, Context ctx) {
-        this.poller = Thread.ofVirtual().name("disconnect-watch").start(() -> poll(endPoint, call, ctx));
+        this.endPoint = endPoint;
+        this.call = call;
+        this.ctx = ctx;
     }
 
     /** Starts watching; returns a no-op watch if the connection cannot be reached. */
@@ -35,42 +54,60 @@ final class DisconnectWatch implements AutoCloseable {
         } catch (RuntimeException e) {
             return () -> { };
         }
-        return new DisconnectWatch(endPoint, call, ctx);
+        DisconnectWatch watch = new DisconnectWatch(endPoint, call, ctx);
+        boolean wasIdle = WATCHED.isEmpty();
+        WATCHED.add(watch);
+        if (wasIdle) {
+            LockSupport.unpark(POLLER);
+        }
+        return watch;
     }
 
-    private void poll(EndPoint endPoint, CallContext call, Context ctx) {
-        ByteBuffer one = ByteBuffer.allocate(1);
-        one.flip();
-        while (!stopped) {
+    private static void pollForever() {
+        while (true) {
+            if (WATCHED.isEmpty()) {
+                LockSupport.park(); // start() unparks when the first watch arrives
+                continue;
+            }
             LockSupport.parkNanos(POLL_MS * 1_000_000L);
+            for (DisconnectWatch watch : WATCHED) {
+                watch.poll();
+            }
+        }
+    }
+
+    private void poll() {
+        boolean gone;
+        synchronized (this) {
             if (stopped) {
                 return;
             }
             try {
                 one.clear().flip();
                 int n = endPoint.fill(one);
-                if (n < 0) {
-                    call.cancel();
-                    return;
-                }
+                gone = n < 0;
                 if (n > 0) {
                     ctx.header("Connection", "close");
                 }
             } catch (Exception e) {
-                call.cancel();
-                return;
+                gone = true;
             }
+            if (gone) {
+                stopped = true;
+            }
+        }
+        if (gone) {
+            WATCHED.remove(this);
+            // cancelling runs the call's actions (closing sockets, waking waiters): not on the shared thread
+            Thread.ofVirtual().name("disconnect-cancel").start(call::cancel);
         }
     }
 
     @Override
     public void close() {
-        stopped = true;
-        LockSupport.unpark(poller);
-        try {
-            poller.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (this) {
+            stopped = true;
         }
+        WATCHED.remove(this);
     }
 }
