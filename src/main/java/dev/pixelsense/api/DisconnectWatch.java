@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Notices that an HTTP/1.1 client went away while its handler is blocked (waiting for a queue
@@ -24,6 +26,7 @@ import org.eclipse.jetty.io.EndPoint;
  */
 final class DisconnectWatch implements AutoCloseable {
     static final int POLL_MS = 25;
+    private static final Logger log = LoggerFactory.getLogger(DisconnectWatch.class);
 
     private static final Set<DisconnectWatch> WATCHED = ConcurrentHashMap.newKeySet();
     private static final Thread POLLER = Thread.ofPlatform().name("pixelsense-disconnect-watch").daemon(true)
@@ -71,7 +74,12 @@ final class DisconnectWatch implements AutoCloseable {
             }
             LockSupport.parkNanos(POLL_MS * 1_000_000L);
             for (DisconnectWatch watch : WATCHED) {
-                watch.poll();
+                try {
+                    watch.poll();
+                } catch (RuntimeException e) {
+                    // one bad connection must not end the watch of all the others
+                    log.warn("disconnect watch: {}", e.toString());
+                }
             }
         }
     }
