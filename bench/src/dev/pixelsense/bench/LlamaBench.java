@@ -43,7 +43,7 @@ public final class LlamaBench {
     record Options(int reps, int warmup, int tokens, int ttftRequests, int ttftWarmup, int reloads, int threads,
                    int contextSize, Path work, Path jar) {
         static Options parse(String[] args) {
-            int reps = 11, warmup = 60, tokens = 256, ttft = 50, ttftWarmup = 400, reloads = 3, threads = 2;
+            int reps = 11, warmup = 60, tokens = 256, ttft = 50, ttftWarmup = 3000, reloads = 3, threads = 2;
             Path work = Path.of("/tmp/pixelsense-bench-llama");
             for (int i = 0; i < args.length; i++) {
                 String v = i + 1 < args.length ? args[i + 1] : null;
@@ -229,7 +229,8 @@ public final class LlamaBench {
                 }
 
                 // Code that runs once per request (parsing, routing, the upstream call) is still being
-                // compiled after the long answers above: settle it first, keeping the figures to show it.
+                // compiled after the long answers above (C2 takes thousands of calls): settle it first,
+                // keeping the figures to show how it went.
                 log("time to first token: %d short request pairs to settle the JIT...", o.ttftWarmup());
                 List<long[]> ttftSettling = new ArrayList<>(); // {direct, pixelsense} per pair
                 for (int i = 0; i < o.ttftWarmup(); i++) {

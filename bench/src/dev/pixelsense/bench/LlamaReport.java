@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 final class LlamaReport {
     static final double THROUGHPUT_GOAL = 0.97;
     static final double TTFT_GOAL_MS = 2.0;
-    private static final int SETTLING_BLOCK = 100;
+    private static final int SETTLING_BLOCK = 500;
 
     private LlamaReport() {
     }
@@ -160,8 +160,9 @@ final class LlamaReport {
         md.append(row("direct p50 - in-process p50 (the runner's HTTP)", f2(median(columns[0]) - median(columns[2])),
                 "-", "-"));
         if (!r.ttftSettling().isEmpty()) {
-            md.append("\nWhile settling (the pairs before the measurement, in blocks; versions of this bench before "
-                    + "2026-11-22 14:00 UTC measured after 20 pairs, close to the first block):\n\n| short request pairs | pixelsense p50 - direct p50 ms "
+            md.append("\nWhile settling (the pairs before the measurement, in blocks; the first rows are what "
+                    + "a freshly started server pays; versions of this bench before 2026-11-22 14:00 UTC measured "
+                    + "after 20 pairs):\n\n| short request pairs | pixelsense p50 - direct p50 ms "
                     + "| median of the per-request differences ms |\n|---|---:|---:|\n");
             List<long[]> settling = r.ttftSettling();
             for (int from = 0; from < settling.size(); from += SETTLING_BLOCK) {
