@@ -74,7 +74,11 @@ final class OnnxQuantizer {
             }
         }
 
-        /** The range, shrunk from [min, max] towards 0 as far as it lowers the mean squared error of quantizing the sample. */
+        /**
+         * The range [min, max] drawn in towards 0 by the factor that gives the least squared error
+         * of quantizing the sample. Both ends by the same factor: drawing each in on its own cut
+         * the large activations that carry the text, and read 94% of the words where this reads 99%.
+         */
         Range range() {
             if (size == 0) {
                 throw new IllegalStateException("nothing observed");
@@ -297,7 +301,7 @@ final class OnnxQuantizer {
     }
 
     /** What is quantized: the region's nodes, and the tensors that pass through QuantizeLinear. */
-    private record Plan(Map<String, Tensor> constants, Set<Node> region, List<String> tensors,
+    private record Plan(Map<String, Tensor> constants, List<Node> region, List<String> tensors,
                         Map<String, Node> producers, Map<String, List<Node>> consumers, Map<Node, String> inputOf) {
         static Plan of(OnnxModel model, Set<String> keepFloat) {
             Map<String, Tensor> constants = OnnxQuantizer.constants(model);
@@ -306,12 +310,14 @@ final class OnnxQuantizer {
             Set<Node> region = Collections.newSetFromMap(new IdentityHashMap<>());
             Set<String> tensors = new LinkedHashSet<>();
             Map<Node, String> inputOf = new IdentityHashMap<>();
+            List<Node> ordered = new ArrayList<>(); // graph order: the rewrite must not depend on identity hashes
             for (Node n : model.nodes) {
                 if (keepFloat.contains(n.out.getFirst())) {
                     continue;
                 }
                 if (n.op.equals("Conv") ? hasConstantWeights(n, constants) : joins(n, region, producers, constants, consumers)) {
                     region.add(n);
+                    ordered.add(n);
                 }
             }
             for (Node n : model.nodes) {
@@ -334,7 +340,7 @@ final class OnnxQuantizer {
             for (String t : tensors) {
                 readers.put(t, consumers.getOrDefault(t, List.of()).stream().distinct().toList());
             }
-            return new Plan(constants, region, List.copyOf(tensors), producers, readers, inputOf);
+            return new Plan(constants, ordered, List.copyOf(tensors), producers, readers, inputOf);
         }
 
         /** An element-wise operator joins the region when everything it reads comes from it. */
