@@ -58,16 +58,29 @@ final class OcrQuantization {
         }
         long start = System.nanoTime();
         byte[] quantized = maker.make(source);
-        Files.createDirectories(cacheDir);
-        Path partial = Files.createTempFile(cacheDir, cached.getFileName().toString(), ".partial");
+        try {
+            store(cached, quantized);
+        } catch (IOException e) {
+            // a read-only store: still run int8, made again at the next start
+            log.warn("OCR: cannot keep the int8 model in {} ({}); it will be made again next time", cacheDir,
+                    e.toString());
+            cached = Files.createTempFile("pixelsense-" + kind + "-int8-", ".onnx");
+            cached.toFile().deleteOnExit();
+            Files.write(cached, quantized);
+        }
+        log.info("OCR: made {} from {} in {} ms", cached, model.getFileName(), (System.nanoTime() - start) / 1_000_000);
+        return cached;
+    }
+
+    private static void store(Path cached, byte[] quantized) throws IOException {
+        Files.createDirectories(cached.getParent());
+        Path partial = Files.createTempFile(cached.getParent(), cached.getFileName().toString(), ".partial");
         try {
             Files.write(partial, quantized);
             Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(partial);
         }
-        log.info("OCR: made {} from {} in {} ms", cached, model.getFileName(), (System.nanoTime() - start) / 1_000_000);
-        return cached;
     }
 
     /** The recognizer folded, raised to opset 14, calibrated and quantized. */

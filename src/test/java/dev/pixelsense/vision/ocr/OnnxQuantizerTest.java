@@ -112,6 +112,16 @@ class OnnxQuantizerTest {
     }
 
     @Test
+    void should_still_make_the_int8_model_when_the_cache_cannot_be_written(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("derived"), "a file where the cache directory would be");
+
+        Path made = OcrQuantization.recognizer(env, models.recognizer(), notADirectory, 2);
+
+        assertThat(made.startsWith(dir)).as("made outside the unwritable directory: %s", made).isFalse();
+        assertThat(Files.readAllBytes(made)).isEqualTo(int8Recognizer);
+    }
+
+    @Test
     void should_clip_a_rare_outlier_but_keep_a_range_that_is_used() {
         OnnxQuantizer.Observed outlier = new OnnxQuantizer.Observed();
         OnnxQuantizer.Observed uniform = new OnnxQuantizer.Observed();
