@@ -27,8 +27,8 @@ package dev.pixelsense.vision.ocr;
  * @param int8            which models run as int8 versions made from the published ones on first
  *                        use ({@code OcrQuantization}): default {@link Int8#RECOGNIZER} (1.7-1.9x
  *                        faster per line on this project's VNNI machine, the same words read);
- *                        {@link Int8#BOTH} also the detector (1.3-1.65x, but its boxes grow 4-5 px
- *                        on light backgrounds); {@link Int8#OFF} runs the float models
+ *                        {@link Int8#BOTH} also the detector (1.7x, but its boxes grow up to 4 px
+ *                        and a few more words are missed); {@link Int8#OFF} runs the float models
  */
 public record OcrOptions(int maxSide, float binaryThreshold, float boxThreshold, float unclipRatio, int minBoxSize,
                          int maxCandidates, int batchSize, float minConfidence, int cacheSize, int threads,
