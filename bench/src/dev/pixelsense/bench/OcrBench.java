@@ -48,6 +48,8 @@ public final class OcrBench {
         int[] maxSides = Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         boolean tesseract = Boolean.parseBoolean(args[4]);
         String command = args[5];
+        List<OcrOptions.Int8> int8 = Arrays.stream((args.length > 6 ? args[6] : "RECOGNIZER").split(","))
+                .map(OcrOptions.Int8::valueOf).toList();
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
 
         Screenshot.Rendered shot = Screenshot.render();
@@ -57,18 +59,22 @@ public final class OcrBench {
         try (Pixelsense px = Pixelsense.open(config)) {
             models = OcrModels.fromStore(px.store());
         }
-        for (int maxSide : maxSides) {
-            // the recognition cache off: every run reads every line, as for a screen never seen before
-            try (Ocr ocr = Ocr.open(models, OcrOptions.defaults().withMaxSide(maxSide).withCacheSize(0))) {
-                for (Image image : images) {
-                    rows.add(pixelsense(ocr, image, reps, "pixelsense PP-OCRv4, max side " + maxSide));
+        for (OcrOptions.Int8 variant : int8) {
+            for (int maxSide : maxSides) {
+                // the recognition cache off: every run reads every line, as for a screen never seen before
+                try (Ocr ocr = Ocr.open(models, OcrOptions.defaults().withMaxSide(maxSide).withCacheSize(0)
+                        .withInt8(variant))) {
+                    for (Image image : images) {
+                        rows.add(pixelsense(ocr, image, reps, "pixelsense PP-OCRv4, int8 " + variant + ", max side "
+                                + maxSide));
+                    }
                 }
             }
         }
         // the same screen again with the cache on (default): only detection runs in full
-        try (Ocr ocr = Ocr.open(models, OcrOptions.defaults().withMaxSide(maxSides[0]))) {
+        try (Ocr ocr = Ocr.open(models, OcrOptions.defaults().withMaxSide(maxSides[0]).withInt8(int8.getFirst()))) {
             for (Image image : images) {
-                rows.add(pixelsense(ocr, image, reps, "pixelsense, max side " + maxSides[0]
+                rows.add(pixelsense(ocr, image, reps, "pixelsense, int8 " + int8.getFirst() + ", max side " + maxSides[0]
                         + ", the same image again (lines from the recognition cache)"));
             }
         }

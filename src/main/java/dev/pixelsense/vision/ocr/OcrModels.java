@@ -8,10 +8,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where the PP-OCRv4 files are: the detection model, the recognition model and its character list.
+ * Where the PP-OCRv4 files are: the detection model, the recognition model and its character list,
+ * and the directory where files made from them are kept (the int8 models, {@code OcrQuantization}).
  * OCR never downloads anything; {@code pixelsense pull ppocr-v4} puts the files in the store.
  */
-public record OcrModels(Path detector, Path recognizer, Path keys) {
+public record OcrModels(Path detector, Path recognizer, Path keys, Path derived) {
+    /** Files made from the models go next to the recognizer. */
+    public OcrModels(Path detector, Path recognizer, Path keys) {
+        this(detector, recognizer, keys, recognizer.toAbsolutePath().getParent());
+    }
+
     /** The model store's catalog name of the files. */
     public static final String CATALOG_NAME = "ppocr-v4";
     public static final String DETECTOR_FILE = "ch_PP-OCRv4_det_infer.onnx";
@@ -26,7 +32,9 @@ public record OcrModels(Path detector, Path recognizer, Path keys) {
     public static OcrModels fromStore(ModelStore store) {
         List<StoredFile> files = store.find(CATALOG_NAME).orElseThrow(() -> new UnavailableException(
                 "the OCR models are not pulled yet: run 'pixelsense pull " + CATALOG_NAME + "'"));
-        return new OcrModels(file(files, DETECTOR_FILE), file(files, RECOGNIZER_FILE), file(files, KEYS_FILE));
+        // not among the blobs: prune deletes files there that no manifest names
+        return new OcrModels(file(files, DETECTOR_FILE), file(files, RECOGNIZER_FILE), file(files, KEYS_FILE),
+                store.root().resolve("derived"));
     }
 
     /** The three files under their usual names in one directory (e.g. an unpacked npm package). */

@@ -24,9 +24,18 @@ package dev.pixelsense.vision.ocr;
  *                        recognized again on the next call (default 4096; 0 turns it off)
  * @param threads         detection's ONNX Runtime threads and recognition's workers (default: the
  *                        available processors)
+ * @param int8            which models run as int8 versions made from the published ones on first
+ *                        use ({@code OcrQuantization}): default {@link Int8#RECOGNIZER} (1.7-1.9x
+ *                        faster per line on this project's VNNI machine, the same words read);
+ *                        {@link Int8#BOTH} also the detector (1.7x, but its boxes grow up to 4 px
+ *                        and a few more words are missed); {@link Int8#OFF} runs the float models
  */
 public record OcrOptions(int maxSide, float binaryThreshold, float boxThreshold, float unclipRatio, int minBoxSize,
-                         int maxCandidates, int batchSize, float minConfidence, int cacheSize, int threads) {
+                         int maxCandidates, int batchSize, float minConfidence, int cacheSize, int threads,
+                         Int8 int8) {
+    /** Which models run quantized to int8. */
+    public enum Int8 { OFF, RECOGNIZER, BOTH }
+
     public OcrOptions {
         if (maxSide < 32 || maxSide > 8192) {
             throw new IllegalArgumentException("OCR maxSide must be between 32 and 8192 pixels, got " + maxSide);
@@ -48,6 +57,9 @@ public record OcrOptions(int maxSide, float binaryThreshold, float boxThreshold,
         if (cacheSize < 0) {
             throw new IllegalArgumentException("OCR cacheSize must be 0 (off) or more, got " + cacheSize);
         }
+        if (int8 == null) {
+            throw new IllegalArgumentException("OCR int8 must be OFF, RECOGNIZER or BOTH, got null");
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("OCR threads must be at least 1, got " + threads);
         }
@@ -55,31 +67,36 @@ public record OcrOptions(int maxSide, float binaryThreshold, float boxThreshold,
 
     public static OcrOptions defaults() {
         return new OcrOptions(1920, 0.3f, 0.6f, 1.5f, 3, 1000, 1, 0.5f, 4096,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), Int8.RECOGNIZER);
     }
 
     public OcrOptions withMaxSide(int value) {
         return new OcrOptions(value, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, batchSize,
-                minConfidence, cacheSize, threads);
+                minConfidence, cacheSize, threads, int8);
     }
 
     public OcrOptions withBatchSize(int value) {
         return new OcrOptions(maxSide, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, value,
-                minConfidence, cacheSize, threads);
+                minConfidence, cacheSize, threads, int8);
     }
 
     public OcrOptions withThreads(int value) {
         return new OcrOptions(maxSide, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, batchSize,
-                minConfidence, cacheSize, value);
+                minConfidence, cacheSize, value, int8);
     }
 
     public OcrOptions withCacheSize(int value) {
         return new OcrOptions(maxSide, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, batchSize,
-                minConfidence, value, threads);
+                minConfidence, value, threads, int8);
     }
 
     public OcrOptions withUnclipRatio(float value) {
         return new OcrOptions(maxSide, binaryThreshold, boxThreshold, value, minBoxSize, maxCandidates, batchSize,
-                minConfidence, cacheSize, threads);
+                minConfidence, cacheSize, threads, int8);
+    }
+
+    public OcrOptions withInt8(Int8 value) {
+        return new OcrOptions(maxSide, binaryThreshold, boxThreshold, unclipRatio, minBoxSize, maxCandidates, batchSize,
+                minConfidence, cacheSize, threads, value);
     }
 }

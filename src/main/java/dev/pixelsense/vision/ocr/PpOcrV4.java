@@ -52,20 +52,43 @@ final class PpOcrV4 implements Ocr {
         long start = System.nanoTime();
         CtcDecoder decoder = CtcDecoder.load(models.keys());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession det = session(env, models.detector(), options.threads());
+        Loaded det = load(env, models.detector(), options.int8() == OcrOptions.Int8.BOTH, options.threads(),
+                () -> OcrQuantization.detector(env, models.detector(), models.derived(), options.threads()));
         try {
-            PpOcrV4 ocr = new PpOcrV4(env, det, session(env, models.recognizer(), 1), decoder, options);
-            log.info("OCR: PP-OCRv4 on ONNX Runtime {} (CPU; detection on {} threads, recognition on {} workers), "
-                    + "loaded in {} ms", env.getVersion(), options.threads(), options.threads(),
-                    (System.nanoTime() - start) / 1_000_000);
+            Loaded rec = load(env, models.recognizer(), options.int8() != OcrOptions.Int8.OFF, 1,
+                    () -> OcrQuantization.recognizer(env, models.recognizer(), models.derived(), options.threads()));
+            PpOcrV4 ocr = new PpOcrV4(env, det.session(), rec.session(), decoder, options);
+            log.info("OCR: PP-OCRv4 on ONNX Runtime {} (CPU; {} detector on {} threads, {} recognizer on {} workers), "
+                    + "loaded in {} ms", env.getVersion(), det.variant(), options.threads(), rec.variant(),
+                    options.threads(), (System.nanoTime() - start) / 1_000_000);
             return ocr;
         } catch (RuntimeException e) {
-            closeQuietly(det);
+            closeQuietly(det.session());
             throw e;
         }
     }
 
-    private static OrtSession session(OrtEnvironment env, Path model, int threads) {
+    private record Loaded(OrtSession session, String variant) {
+    }
+
+    private interface Quantized {
+        Path file() throws IOException, OrtException;
+    }
+
+    /** The int8 model unless turned off or it cannot be made here; then the float one, folded. */
+    private static Loaded load(OrtEnvironment env, Path model, boolean wanted, int threads, Quantized quantized) {
+        if (wanted) {
+            try {
+                Path int8 = quantized.file();
+                return new Loaded(session(env, int8, Files.readAllBytes(int8), threads), "int8 (" + int8.getFileName() + ")");
+            } catch (IOException | OrtException | RuntimeException e) {
+                log.warn("OCR: no int8 version of {}, running the float one: {}", model.getFileName(), e.toString());
+            }
+        }
+        return new Loaded(session(env, model, fused(model), threads), "float");
+    }
+
+    private static OrtSession session(OrtEnvironment env, Path model, byte[] bytes, int threads) {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -75,8 +98,8 @@ final class PpOcrV4 implements Ocr {
             // work a spinning thread holds a core the thread it waits for needs: measured on 2 busy
             // cores, recognition took 2-3x longer with spinning than without.
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
-            return env.createSession(fused(model), so);
-        } catch (OrtException | IOException e) {
+            return env.createSession(bytes, so);
+        } catch (OrtException e) {
             throw new UnavailableException("cannot load the OCR model " + model + ": " + e.getMessage()
                     + " (pull it again: 'pixelsense models rm " + OcrModels.CATALOG_NAME + "', then 'pixelsense pull "
                     + OcrModels.CATALOG_NAME + "')", e);
@@ -88,8 +111,13 @@ final class PpOcrV4 implements Ocr {
      * recognized line, about a fifth less for detection, the same readings); the file's own bytes
      * if it has nothing to fold or cannot be parsed (ONNX Runtime then says what is wrong with it).
      */
-    private static byte[] fused(Path model) throws IOException {
-        byte[] bytes = Files.readAllBytes(model);
+    private static byte[] fused(Path model) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(model);
+        } catch (IOException e) {
+            throw new UnavailableException("cannot read the OCR model " + model + ": " + e.getMessage(), e);
+        }
         try {
             OnnxFusion.Result result = OnnxFusion.fuse(bytes);
             log.debug("OCR: {} folded {}", model.getFileName(), result.folded());

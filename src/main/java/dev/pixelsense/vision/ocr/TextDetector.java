@@ -46,14 +46,10 @@ final class TextDetector {
 
     /** Boxes in image pixels, in no particular order. */
     List<DbPostProcessor.Detected> detect(OcrImage image) throws OrtException {
-        double scale = Math.min(1.0, (double) options.maxSide() / Math.max(image.width(), image.height()));
-        int w = Math.max(1, (int) Math.round(image.width() * scale));
-        int h = Math.max(1, (int) Math.round(image.height() * scale));
-        int pw = (w + 31) / 32 * 32, ph = (h + 31) / 32 * 32;
-        float[] chw = new float[3 * pw * ph];
-        fill(image, w, h, pw, ph, chw);
+        Input in = input(image, options.maxSide());
+        int w = in.width(), h = in.height(), pw = (int) in.shape()[3];
         float[] map;
-        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(chw), new long[] {1, 3, ph, pw});
+        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.chw()), in.shape());
              OrtSession.Result result = session.run(Map.of(input, x))) {
             FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
             map = new float[out.remaining()];
@@ -62,6 +58,20 @@ final class TextDetector {
         double back = 0.5 * ((double) image.width() / w + (double) image.height() / h);
         return post.boxes(map, pw, w, h).stream()
                 .map(d -> new DbPostProcessor.Detected(d.box().scaled(back), d.score())).toList();
+    }
+
+    /** The network's input for an image: its pixels scaled to fit {@code maxSide} ({@code width x height}), padded. */
+    record Input(float[] chw, long[] shape, int width, int height) {
+    }
+
+    static Input input(OcrImage image, int maxSide) {
+        double scale = Math.min(1.0, (double) maxSide / Math.max(image.width(), image.height()));
+        int w = Math.max(1, (int) Math.round(image.width() * scale));
+        int h = Math.max(1, (int) Math.round(image.height() * scale));
+        int pw = (w + 31) / 32 * 32, ph = (h + 31) / 32 * 32;
+        float[] chw = new float[3 * pw * ph];
+        fill(image, w, h, pw, ph, chw);
+        return new Input(chw, new long[] {1, 3, ph, pw}, w, h);
     }
 
     private static void fill(OcrImage image, int w, int h, int pw, int ph, float[] chw) {

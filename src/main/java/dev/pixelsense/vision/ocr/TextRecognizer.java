@@ -144,6 +144,17 @@ final class TextRecognizer {
         return Arrays.asList(best);
     }
 
+    /**
+     * The network's input for one box, sampled exactly as {@link #read} samples it: 3 planes of
+     * 48 x {@code width} (calibration of the quantized model, {@link OcrQuantization}).
+     */
+    static float[] input(OcrImage image, RotatedBox box) {
+        Job job = job(0, box);
+        float[] x = new float[3 * HEIGHT * job.width()];
+        crop(image, job, x, 0, job.width());
+        return x;
+    }
+
     private static Job job(int index, RotatedBox box) {
         RotatedBox crop = box.expanded(MARGIN * box.height());
         double ratio = crop.width() / Math.max(1, crop.height());

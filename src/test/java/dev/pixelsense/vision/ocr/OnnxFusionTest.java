@@ -47,21 +47,8 @@ class OnnxFusionTest {
 
     @Test
     void should_give_the_recognizer_the_same_probabilities_on_a_rendered_line() throws Exception {
-        TextScene scene = TextScene.columns("SansSerif", TextScene.Theme.LIGHT);
-        TextScene.Drawn line = scene.drawn().getFirst();
         int width = 480;
-        float[] x = new float[3 * 48 * width];
-        BufferedImage image = scene.image();
-        for (int v = 0; v < 48; v++) {
-            for (int u = 0; u < width; u++) {
-                int px = Math.min(image.getWidth() - 1, line.x() - 4 + u * (line.width() + 8) / width);
-                int py = Math.min(image.getHeight() - 1, line.top() - 2 + v * (line.height() + 4) / 48);
-                int rgb = image.getRGB(px, py);
-                for (int c = 0; c < 3; c++) {
-                    x[c * 48 * width + v * width + u] = ((rgb >> (8 * c)) & 0xFF) / 127.5f - 1;
-                }
-            }
-        }
+        float[] x = renderedLine(width);
 
         float[] published = run(Files.readAllBytes(models.recognizer()), x, new long[] {1, 3, 48, width});
         float[] folded = run(OnnxFusion.fuse(Files.readAllBytes(models.recognizer())).model(), x,
@@ -91,8 +78,27 @@ class OnnxFusionTest {
         assertSame(published, folded, 1);
     }
 
+    /** The first line of a rendered scene as the recognizer's input, {@code width} columns. */
+    static float[] renderedLine(int width) {
+        TextScene scene = TextScene.columns("SansSerif", TextScene.Theme.LIGHT);
+        TextScene.Drawn line = scene.drawn().getFirst();
+        float[] x = new float[3 * 48 * width];
+        BufferedImage image = scene.image();
+        for (int v = 0; v < 48; v++) {
+            for (int u = 0; u < width; u++) {
+                int px = Math.min(image.getWidth() - 1, line.x() - 4 + u * (line.width() + 8) / width);
+                int py = Math.min(image.getHeight() - 1, line.top() - 2 + v * (line.height() + 4) / 48);
+                int rgb = image.getRGB(px, py);
+                for (int c = 0; c < 3; c++) {
+                    x[c * 48 * width + v * width + u] = ((rgb >> (8 * c)) & 0xFF) / 127.5f - 1;
+                }
+            }
+        }
+        return x;
+    }
+
     /** Within 1e-3 everywhere, and the same class wins every step (of {@code classes}) that has a clear winner. */
-    private static void assertSame(float[] published, float[] folded, int classes) {
+    static void assertSame(float[] published, float[] folded, int classes) {
         assertThat(folded).hasSameSizeAs(published);
         float worst = 0;
         for (int i = 0; i < published.length; i++) {
@@ -107,7 +113,7 @@ class OnnxFusionTest {
         }
     }
 
-    private static int argmax(float[] p, int offset, int n) {
+    static int argmax(float[] p, int offset, int n) {
         int best = 0;
         for (int i = 1; i < n; i++) {
             if (p[offset + i] > p[offset + best]) {
@@ -117,7 +123,7 @@ class OnnxFusionTest {
         return best;
     }
 
-    private static float[] run(byte[] model, float[] x, long[] shape) throws Exception {
+    static float[] run(byte[] model, float[] x, long[] shape) throws Exception {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
              OrtSession session = env.createSession(model, so);
              OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
