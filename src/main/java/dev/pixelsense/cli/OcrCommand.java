@@ -43,11 +43,17 @@ final class OcrCommand implements Callable<Integer> {
             description = "Detection downscales larger images to this longer side (default: ${DEFAULT-VALUE}).")
     int maxSide;
 
+    @Option(names = "--int8", paramLabel = "WHICH", defaultValue = "recognizer",
+            description = "Which models run as int8 versions made from the published ones on first use (cached in "
+                    + "the store): recognizer (default: 1.6-2x faster per line, the same words on the test scenes), "
+                    + "both (the detector too: faster, boxes up to 4 px larger) or off (the float models).")
+    OcrOptions.Int8 int8;
+
     @Override
     public Integer call() throws IOException {
         BufferedImage image = ImageFile.read(file).decode();
         OcrResult result;
-        try (Ocr ocr = Ocr.open(models(), OcrOptions.defaults().withMaxSide(maxSide))) {
+        try (Ocr ocr = Ocr.open(models(), OcrOptions.defaults().withMaxSide(maxSide).withInt8(int8))) {
             result = ocr.recognize(image);
         }
         if (json) {

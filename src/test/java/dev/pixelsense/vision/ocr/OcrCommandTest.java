@@ -78,6 +78,31 @@ class OcrCommandTest {
 
         assertThat(c.code()).as(c.err()).isZero();
         assertThat(c.out()).contains("Save changes before closing?");
+        // the int8 recognizer (the default) is made next to the models it comes from
+        try (var files = Files.list(own)) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith("-int8-v1.onnx"));
+        }
+    }
+
+    @Test
+    void should_run_the_float_models_with_int8_off() throws Exception {
+        Path own = Files.createDirectories(dir.resolve("float-models"));
+        OcrModels pulled = OcrTestSupport.models();
+        Files.copy(pulled.detector(), own.resolve(OcrModels.DETECTOR_FILE));
+        Files.copy(pulled.recognizer(), own.resolve(OcrModels.RECOGNIZER_FILE));
+        Files.copy(pulled.keys(), own.resolve(OcrModels.KEYS_FILE));
+
+        Cli.Captured c = Cli.run("ocr", "--int8", "off", "--models", own.toString(), "-c",
+                config(dir.resolve("empty")).toString(), screenshot().toString());
+        Cli.Captured bad = Cli.run("ocr", "--int8", "half", "--models", own.toString(), screenshot().toString());
+
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("Save changes before closing?");
+        try (var files = Files.list(own)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("int8"));
+        }
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().lines()).hasSize(1).first().asString().contains("--int8").contains("half");
     }
 
     @Test
