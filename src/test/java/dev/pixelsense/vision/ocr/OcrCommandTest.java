@@ -34,6 +34,16 @@ class OcrCommandTest {
         return png;
     }
 
+    /** The three model files copied into a directory of their own. */
+    Path modelsIn(String name) throws Exception {
+        Path own = Files.createDirectories(dir.resolve(name));
+        OcrModels pulled = OcrTestSupport.models();
+        Files.copy(pulled.detector(), own.resolve(OcrModels.DETECTOR_FILE));
+        Files.copy(pulled.recognizer(), own.resolve(OcrModels.RECOGNIZER_FILE));
+        Files.copy(pulled.keys(), own.resolve(OcrModels.KEYS_FILE));
+        return own;
+    }
+
     @Test
     void should_print_each_line_with_its_box_and_confidence() throws Exception {
         Cli.Captured c = Cli.run("ocr", "-c", config(OcrModelFiles.pulledStore()).toString(), screenshot().toString());
@@ -67,11 +77,7 @@ class OcrCommandTest {
 
     @Test
     void should_read_models_from_a_directory_given() throws Exception {
-        Path own = Files.createDirectories(dir.resolve("models"));
-        OcrModels pulled = OcrTestSupport.models();
-        Files.copy(pulled.detector(), own.resolve(OcrModels.DETECTOR_FILE));
-        Files.copy(pulled.recognizer(), own.resolve(OcrModels.RECOGNIZER_FILE));
-        Files.copy(pulled.keys(), own.resolve(OcrModels.KEYS_FILE));
+        Path own = modelsIn("models");
 
         Cli.Captured c = Cli.run("ocr", "--models", own.toString(), "-c", config(dir.resolve("empty")).toString(),
                 screenshot().toString());
@@ -86,11 +92,7 @@ class OcrCommandTest {
 
     @Test
     void should_run_the_float_models_with_int8_off() throws Exception {
-        Path own = Files.createDirectories(dir.resolve("float-models"));
-        OcrModels pulled = OcrTestSupport.models();
-        Files.copy(pulled.detector(), own.resolve(OcrModels.DETECTOR_FILE));
-        Files.copy(pulled.recognizer(), own.resolve(OcrModels.RECOGNIZER_FILE));
-        Files.copy(pulled.keys(), own.resolve(OcrModels.KEYS_FILE));
+        Path own = modelsIn("float-models");
 
         Cli.Captured c = Cli.run("ocr", "--int8", "off", "--models", own.toString(), "-c",
                 config(dir.resolve("empty")).toString(), screenshot().toString());
