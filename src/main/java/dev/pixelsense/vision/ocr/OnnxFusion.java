@@ -31,30 +31,25 @@ import java.util.Set;
  * 1080p screen 6.9 -> 5.3 CPU-s, detection alone about 18% less, the same words (docs/benchmarks.md).
  */
 final class OnnxFusion {
-    private static final int ATTRIBUTE_FLOAT = 1, ATTRIBUTE_TENSOR = 4;
-
-    private final List<Node> nodes = new ArrayList<>();
+    private final OnnxModel model;
+    private final List<Node> nodes;
     private final Map<String, Tensor> constants = new HashMap<>();
-    private final Set<String> graphOutputs = new HashSet<>();
+    private final Set<String> graphOutputs;
     private final long opset;
     private final Map<String, Integer> folded = new HashMap<>();
     private Map<String, List<Node>> consumers;
-    private int fresh;
 
-    private OnnxFusion(List<Field> graph, long opset) {
-        this.opset = opset;
-        for (Field f : graph) {
-            if (f.number() == 1) {
-                Node n = Node.parse(f.bytes());
-                nodes.add(n);
-                List<Field> value = n.op.equals("Constant") && n.out.size() == 1 ? n.attribute("value") : null;
-                Tensor t = value == null ? null : value.stream().filter(a -> a.number() == 5).findFirst()
-                        .map(a -> Tensor.parse(a.bytes())).orElse(null);
-                if (t != null) {
-                    constants.put(n.out.getFirst(), t);
-                }
-            } else if (f.number() == 12) {
-                Protobuf.parse(f.bytes()).stream().filter(v -> v.number() == 1).forEach(v -> graphOutputs.add(v.string()));
+    private OnnxFusion(OnnxModel model) {
+        this.model = model;
+        this.nodes = model.nodes;
+        this.opset = model.opset;
+        this.graphOutputs = new HashSet<>(model.outputs);
+        for (Node n : nodes) {
+            List<Field> value = n.op.equals("Constant") && n.out.size() == 1 ? n.attribute("value") : null;
+            Tensor t = value == null ? null : value.stream().filter(a -> a.number() == 5).findFirst()
+                    .map(a -> Tensor.parse(a.bytes())).orElse(null);
+            if (t != null) {
+                constants.put(n.out.getFirst(), t);
             }
         }
     }
@@ -65,25 +60,9 @@ final class OnnxFusion {
 
     /** @throws IllegalArgumentException when {@code model} is not an ONNX model */
     static Result fuse(byte[] model) {
-        List<Field> top = Protobuf.parse(model);
-        long opset = top.stream().filter(f -> f.number() == 8).flatMap(f -> Protobuf.parse(f.bytes()).stream())
-                .filter(f -> f.number() == 2).mapToLong(Field::value).max().orElse(0);
-        List<Field> graph = Protobuf.parse(top.stream().filter(f -> f.number() == 7).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("not an ONNX model: no graph")).bytes());
-        OnnxFusion fusion = new OnnxFusion(graph, opset);
+        OnnxFusion fusion = new OnnxFusion(OnnxModel.parse(model, "pixelsense.fused"));
         fusion.run();
-        Protobuf.Writer g = new Protobuf.Writer();
-        Set<String> used = new HashSet<>();
-        fusion.nodes.forEach(n -> used.addAll(n.in));
-        for (Node n : fusion.nodes) {
-            if (!n.op.equals("Constant") || used.contains(n.out.getFirst()) || fusion.graphOutputs.contains(n.out.getFirst())) {
-                g.bytes(1, n.bytes());
-            }
-        }
-        graph.stream().filter(f -> f.number() != 1).forEach(g::field);
-        Protobuf.Writer m = new Protobuf.Writer();
-        top.forEach(f -> m.field(f.number() == 7 ? new Field(7, Protobuf.LEN, 0, g.toBytes()) : f));
-        return new Result(m.toBytes(), Map.copyOf(fusion.folded));
+        return new Result(fusion.model.bytes(), Map.copyOf(fusion.folded));
     }
 
     private void run() {
@@ -166,8 +145,8 @@ final class OnnxFusion {
             return List.of(clip, mul, div);
         }
         add.op = "HardSigmoid";
-        add.attributes.add(floatAttribute("alpha", 1f / 6));
-        add.attributes.add(floatAttribute("beta", 0.5f));
+        add.attributes.add(OnnxModel.floatAttribute("alpha", 1f / 6));
+        add.attributes.add(OnnxModel.floatAttribute("beta", 0.5f));
         add.out.set(0, clip.out.getFirst());
         mul.out.set(0, div.out.getFirst());
         return List.of(clip, div);
@@ -291,16 +270,9 @@ final class OnnxFusion {
 
     /** A new Constant node holding {@code t}, placed first; returns its output's name. */
     private String constant(Tensor t) {
-        String name = "pixelsense.fused." + fresh++;
-        byte[] attribute = new Protobuf.Writer().string(1, "value").bytes(5, t.bytes(name))
-                .varint(20, ATTRIBUTE_TENSOR).toBytes();
-        nodes.addFirst(Node.of("Constant", name, List.of(), name, List.of(attribute)));
+        String name = model.constant("", t);
         constants.put(name, t);
         return name;
-    }
-
-    private static byte[] floatAttribute(String name, float value) {
-        return new Protobuf.Writer().string(1, name).float32(2, value).varint(20, ATTRIBUTE_FLOAT).toBytes();
     }
 
     private void count(String rewrite) {

@@ -76,8 +76,17 @@ final class OnnxModel {
         for (long d : dims) {
             t.varint(1, d);
         }
-        t.varint(2, type).string(8, name).bytes(9, raw);
-        byte[] attribute = new Protobuf.Writer().string(1, "value").bytes(5, t.toBytes()).varint(20, ATTRIBUTE_TENSOR)
+        return constantNode(name, t.varint(2, type).string(8, name).bytes(9, raw).toBytes());
+    }
+
+    /** A Constant node holding the float tensor {@code t}, placed first. */
+    String constant(String hint, OnnxGraph.Tensor t) {
+        String name = name(hint);
+        return constantNode(name, t.bytes(name));
+    }
+
+    private String constantNode(String name, byte[] tensor) {
+        byte[] attribute = new Protobuf.Writer().string(1, "value").bytes(5, tensor).varint(20, ATTRIBUTE_TENSOR)
                 .toBytes();
         nodes.addFirst(Node.of("Constant", name, List.of(), name, List.of(attribute)));
         return name;
