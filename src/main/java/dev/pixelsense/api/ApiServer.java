@@ -64,9 +64,11 @@ public final class ApiServer implements AutoCloseable {
             c.startup.showOldJavalinVersionWarning = false;
             c.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
 
+            long drainCap = Math.max(2 * server.maxBodyBytes(), 1L << 20);
             c.routes.before(ctx -> {
                 ctx.attribute(START_ATTRIBUTE, System.nanoTime());
                 if (security.check(ctx)) {
+                    RefusedBody.discard(ctx, drainCap);   // after-handlers are skipped too
                     ctx.skipRemainingHandlers();
                 }
             });
@@ -97,7 +99,10 @@ public final class ApiServer implements AutoCloseable {
             c.routes.get("/ready", named("/ready", this::readiness));
             c.routes.get("/metrics", named("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape())));
-            c.routes.after(ctx -> record(ctx, http));
+            c.routes.after(ctx -> {
+                RefusedBody.discard(ctx, drainCap);
+                record(ctx, http);
+            });
             c.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(ctx, e.getStatus(), e.getMessage()));
             c.routes.exception(Exception.class, (e, ctx) -> ErrorMapper.write(ctx, e));
             c.routes.error(404, ctx -> {

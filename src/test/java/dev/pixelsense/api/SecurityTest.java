@@ -48,6 +48,10 @@ class SecurityTest {
             assertThat(RawHttp.post(server.port(), "/v1/chat/completions", body,
                     Map.of("Authorization", "Bearer wrong-key-0123456789")).status()).isEqualTo(401);
             assertThat(RawHttp.get(server.port(), "/v1/models", Map.of()).status()).isEqualTo(401);
+            String large = ErrorsAndLimitsTest.textRequest("m").replace("\"hi\"", "\"" + "x".repeat(2 << 20) + "\"");
+            for (int i = 0; i < 4; i++) {   // the client sees the 401, not a broken pipe, while still sending
+                assertThat(RawHttp.post(server.port(), "/v1/chat/completions", large, Map.of()).status()).isEqualTo(401);
+            }
             assertThat(RawHttp.get(server.port(), "/metrics", Map.of()).status()).isEqualTo(401);
             assertThat(RawHttp.get(server.port(), "/health", Map.of()).status()).isEqualTo(200);
             assertThat(RawHttp.get(server.port(), "/ready", Map.of()).status()).isEqualTo(200);
