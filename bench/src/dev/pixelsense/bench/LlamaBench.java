@@ -43,7 +43,7 @@ public final class LlamaBench {
     record Options(int reps, int warmup, int tokens, int ttftRequests, int ttftWarmup, int reloads, int threads,
                    int contextSize, Path work, Path jar) {
         static Options parse(String[] args) {
-            int reps = 11, warmup = 60, tokens = 256, ttft = 50, ttftWarmup = 3000, reloads = 3, threads = 2;
+            int reps = 61, warmup = 60, tokens = 256, ttft = 50, ttftWarmup = 3000, reloads = 3, threads = 2;
             Path work = Path.of("/tmp/pixelsense-bench-llama");
             for (int i = 0; i < args.length; i++) {
                 String v = i + 1 < args.length ? args[i + 1] : null;
@@ -198,6 +198,35 @@ public final class LlamaBench {
                 long measured0 = System.nanoTime();
                 long serverCpu0 = ProcessCpu.nanos(serve.pid());
                 long runnerCpu0 = ProcessCpu.nanos(runnerPid);
+                // Code that runs once per request (parsing, routing, the upstream call) is still being
+                // compiled after the long warm-up answers (C2 takes thousands of calls): settle it first,
+                // keeping the figures to show how it went.
+                log("time to first token: %d short request pairs to settle the JIT...", o.ttftWarmup());
+                List<long[]> ttftSettling = new ArrayList<>(); // {direct, pixelsense} per pair
+                for (int i = 0; i < o.ttftWarmup(); i++) {
+                    long d = i % 2 == 0 ? chat.send(direct, shortBody).firstContentNs() : 0;
+                    long p = chat.send(viaPixelsense, shortBody).firstContentNs();
+                    if (i % 2 == 1) {
+                        d = chat.send(direct, shortBody).firstContentNs();
+                    }
+                    ttftSettling.add(new long[] {d, p});
+                }
+                log("time to first token: %d short requests per target...", o.ttftRequests());
+                List<long[]> ttft = new ArrayList<>(); // {direct, pixelsense, jni} per request
+                long serverShortCpu = 0;
+                for (int i = 0; i < o.ttftRequests(); i++) {
+                    long d = i % 2 == 0 ? chat.send(direct, shortBody).firstContentNs() : 0;
+                    long s0 = ProcessCpu.nanos(serve.pid());
+                    long p = chat.send(viaPixelsense, shortBody).firstContentNs();
+                    serverShortCpu += delta(s0, ProcessCpu.nanos(serve.pid()));
+                    if (i % 2 == 1) {
+                        d = chat.send(direct, shortBody).firstContentNs();
+                    }
+                    ttft.add(new long[] {d, p, InProcessLlama.generate(jni, prompt, TTFT_TOKENS).firstContentNs()});
+                }
+                // The long answers come last, on a server whose per-request code has settled too
+                // (before, they ran with it still in C1: 5-7 ms more to the first token of each).
+                log("tokens/s: %d rounds...", o.reps());
                 List<Run> runs = new ArrayList<>();
                 Map<String, long[]> threadCpu = new TreeMap<>(); // name -> {during pixelsense, during direct}
                 Target[] order = Target.values();
@@ -228,32 +257,6 @@ public final class LlamaBench {
                     }
                 }
 
-                // Code that runs once per request (parsing, routing, the upstream call) is still being
-                // compiled after the long answers above (C2 takes thousands of calls): settle it first,
-                // keeping the figures to show how it went.
-                log("time to first token: %d short request pairs to settle the JIT...", o.ttftWarmup());
-                List<long[]> ttftSettling = new ArrayList<>(); // {direct, pixelsense} per pair
-                for (int i = 0; i < o.ttftWarmup(); i++) {
-                    long d = i % 2 == 0 ? chat.send(direct, shortBody).firstContentNs() : 0;
-                    long p = chat.send(viaPixelsense, shortBody).firstContentNs();
-                    if (i % 2 == 1) {
-                        d = chat.send(direct, shortBody).firstContentNs();
-                    }
-                    ttftSettling.add(new long[] {d, p});
-                }
-                log("time to first token: %d short requests per target...", o.ttftRequests());
-                List<long[]> ttft = new ArrayList<>(); // {direct, pixelsense, jni} per request
-                long serverShortCpu = 0;
-                for (int i = 0; i < o.ttftRequests(); i++) {
-                    long d = i % 2 == 0 ? chat.send(direct, shortBody).firstContentNs() : 0;
-                    long s0 = ProcessCpu.nanos(serve.pid());
-                    long p = chat.send(viaPixelsense, shortBody).firstContentNs();
-                    serverShortCpu += delta(s0, ProcessCpu.nanos(serve.pid()));
-                    if (i % 2 == 1) {
-                        d = chat.send(direct, shortBody).firstContentNs();
-                    }
-                    ttft.add(new long[] {d, p, InProcessLlama.generate(jni, prompt, TTFT_TOKENS).firstContentNs()});
-                }
                 long serverCpu = delta(serverCpu0, ProcessCpu.nanos(serve.pid()));
                 long runnerCpu = delta(runnerCpu0, ProcessCpu.nanos(runnerPid));
                 CpuMeter.Share measured = share.stop();
