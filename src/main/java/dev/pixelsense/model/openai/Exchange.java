@@ -92,11 +92,9 @@ final class Exchange implements AutoCloseable {
         if (cause instanceof PixelsenseException p) {
             return p;
         }
-        if (watchdog.fired()) {
-            return OpenAiBackend.timeout(modelId, deployment, watchdog.phase());
-        }
-        if (aborted) {
-            return new CancelledException("the request to model '" + modelId + "' was cancelled");
+        PixelsenseException ours = cutByUs();
+        if (ours != null) {
+            return ours;
         }
         if (cause instanceof HttpConnectTimeoutException) {
             return new UpstreamTimeoutException("model '" + modelId + "': connecting to " + where() + " timed out");
@@ -148,6 +146,27 @@ final class Exchange implements AutoCloseable {
         } catch (NumberFormatException e) {
             return 1L;
         }
+    }
+
+    /**
+     * The exception for a stream that ended before its answer did. Cutting the connection (a
+     * cancellation, a deadline) can show as a plain end of stream, so those are told apart first.
+     */
+    PixelsenseException endedEarly() {
+        PixelsenseException ours = cutByUs();
+        return ours != null ? ours
+                : new UpstreamException("the upstream closed the stream before the answer was complete");
+    }
+
+    /** A timeout or cancellation if this exchange was cut by its watchdog or its caller, else null. */
+    private PixelsenseException cutByUs() {
+        if (watchdog.fired()) {
+            return OpenAiBackend.timeout(modelId, deployment, watchdog.phase());
+        }
+        if (aborted) {
+            return new CancelledException("the request to model '" + modelId + "' was cancelled");
+        }
+        return null;
     }
 
     private String where() {

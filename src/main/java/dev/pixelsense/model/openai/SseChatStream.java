@@ -66,7 +66,7 @@ final class SseChatStream implements ChatStream {
                         clean = true;
                         return null;
                     }
-                    throw new UpstreamException("the upstream closed the stream before the answer was complete");
+                    throw exchange.endedEarly();
                 }
                 if (lineTo == lineFrom) {
                     ChunkJson chunk = dispatch();

@@ -155,6 +155,21 @@ class LoopbackUpstreamTest {
     }
 
     @Test
+    void should_report_a_cancellation_that_came_between_two_reads_as_one() throws Exception {
+        // the cancel lands while the reader is busy elsewhere (writing to its client): its next read
+        // finds the body ended, which must not read as the runner cutting the answer short
+        serve("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("data: " + CHUNK.formatted("a", "null") + "\n\n"),
+                false);
+        CallContext call = new CallContext();
+        try (OpenAiBackend backend = backend(Duration.ofSeconds(30));
+             ChatStream stream = backend.stream(request(), call)) {
+            assertThat(stream.next().text()).isEqualTo("a");
+            call.cancel();
+            assertThatThrownBy(stream::next).isInstanceOf(CancelledException.class);
+        }
+    }
+
+    @Test
     void should_say_the_runner_refused_the_connection() throws Exception {
         int port = server.getLocalPort();
         server.close();
