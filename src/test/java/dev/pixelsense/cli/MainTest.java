@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pixelsense.Version;
 import dev.pixelsense.testing.FakeUpstream;
 import dev.pixelsense.testing.Images;
+import dev.pixelsense.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,13 @@ class MainTest {
         return lines.getFirst();
     }
 
+    /** The last line on stderr (a server in this JVM logs too), with no stack trace anywhere. */
+    private String lastErrorLine() {
+        List<String> lines = stderrLines();
+        assertThat(lines).as("stderr").isNotEmpty().noneMatch(l -> l.startsWith("\tat "));
+        return lines.getLast();
+    }
+
     private Path config(String yaml) throws Exception {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, yaml);
@@ -72,7 +80,10 @@ class MainTest {
 
     private Path fakeModelConfig() throws Exception {
         upstream = new FakeUpstream();
+        // no server listens at the address this config gives (port 9, discard), so chat runs in process
         return config("""
+                server:
+                  port: 9
                 models:
                   - id: vision-1
                     backend: openai
@@ -349,6 +360,47 @@ class MainTest {
         assertThat(stderrLines()).noneMatch(l -> l.startsWith("\tat "));
         assertThat(stderrLines()).last().asString().startsWith("pixelsense: ").contains("Incorrect API key provided");
         assertThat(stdout()).isEmpty();
+    }
+
+    @Test
+    void should_chat_through_a_running_server_at_the_configs_address() throws Exception {
+        upstream = new FakeUpstream();
+        upstream.always((r, reply) -> reply.stream(List.of("through ", "the server"), 0));
+        try (TestServer server = TestServer.start("""
+                models:
+                  - id: served-only
+                    backend: openai
+                    base_url: %s
+                """.formatted(upstream.baseUrl()))) {
+            err.reset(); // the server's own log
+            // the command's config names no model: only the server can answer
+            Path file = config("server:\n  port: " + server.port() + "\n");
+            assertThat(Main.run("chat", "-c", file.toString(), "served-only", "hi", "--max-tokens", "5")).isZero();
+            assertThat(stdout()).isEqualTo("through the server" + System.lineSeparator());
+            assertThat(upstream.last().body().path("max_tokens").asInt()).isEqualTo(5);
+            assertThat(dev.pixelsense.testing.RawHttp.get(server.port(), "/metrics", java.util.Map.of()).body())
+                    .contains("route=\"/v1/chat/completions\",method=\"POST\",status=\"200\"");
+
+            out.reset();
+            assertThat(Main.run("chat", "--url", server.baseUrl(), "served-only", "again")).isZero();
+            assertThat(stdout()).isEqualTo("through the server" + System.lineSeparator());
+
+            out.reset();
+            assertThat(Main.run("chat", "--url", server.baseUrl(), "nope", "hi")).isEqualTo(1);
+            assertThat(lastErrorLine()).startsWith("pixelsense: The model 'nope' does not exist").contains("served-only");
+
+            upstream.always((r, reply) -> reply.streamThenDrop(List.of("half ")));
+            assertThat(Main.run("chat", "--url", server.baseUrl(), "served-only", "hi")).isEqualTo(1);
+            assertThat(stdout()).startsWith("half ");
+            assertThat(lastErrorLine()).startsWith("pixelsense: ").contains("closed the stream before the answer was complete");
+
+            assertThat(Main.run("chat", "-c", file.toString(), "--local", "served-only", "hi")).isEqualTo(1);
+            assertThat(lastErrorLine()).startsWith("pixelsense: The model 'served-only' does not exist");
+        }
+        err.reset();
+        assertThat(Main.run("chat", "--url", "http://127.0.0.1:9", "served-only", "hi")).isEqualTo(1);
+        assertThat(oneErrorLine()).isEqualTo("pixelsense: no pixelsense server at http://127.0.0.1:9 (start one with "
+                + "'pixelsense serve', or give --url)");
     }
 
     // --- serve -----------------------------------------------------------------------------------

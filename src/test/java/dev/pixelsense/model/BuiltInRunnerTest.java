@@ -177,13 +177,32 @@ class BuiltInRunnerTest {
         int code;
         try {
             // greedy: a sampled answer of random weights can be all whitespace, and this test would flicker
-            code = dev.pixelsense.cli.Main.run("chat", "--config", config.toString(), "tiny-cli", "Hello",
+            code = dev.pixelsense.cli.Main.run("chat", "--local", "--config", config.toString(), "tiny-cli", "Hello",
                     "--max-tokens", "6", "--temperature", "0");
         } finally {
             System.setOut(old);
         }
         assertThat(code).isZero();
         assertThat(out.toString()).isNotBlank();
+    }
+
+    /** Runs a command; its stdout, or a failure with what it printed on stderr. */
+    private static String cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream oldOut = System.out;
+        java.io.PrintStream oldErr = System.err;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = dev.pixelsense.cli.Main.run(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        assertThat(code).as(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test
@@ -251,7 +270,9 @@ class BuiltInRunnerTest {
 
     @Test
     void should_show_the_runner_in_ps_and_unload_it() throws Exception {
-        client.chat().completions().create(ask("Hi").maxCompletionTokens(2L).build());
+        // as a user would: chat from the command line (through the running server), then look
+        cli("chat", "--url", server.baseUrl(), "tiny", "Hi", "--max-tokens", "2", "--temperature", "0");
+        assertThat(cli("ps", "--url", server.baseUrl())).contains("tiny").contains("builtin").contains("UNLOADS AT");
         RawHttp.Response ps = RawHttp.get(server.port(), "/api/ps", Map.of());
         assertThat(ps.json().path("models")).singleElement().satisfies(m -> {
             assertThat(m.path("runner").asText()).isEqualTo("builtin");
