@@ -38,7 +38,7 @@ public final class OcrBench {
     }
 
     private record Row(String image, String engine, int lines, int found, int words, double detection,
-                       double recognition, double total, double best, double cpu) {
+                       double recognition, double total, double best, double cpu, double allocatedMb) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,6 +106,8 @@ public final class OcrBench {
         }
         double[] det = new double[reps], rec = new double[reps], total = new double[reps];
         long cpu = os.getProcessCpuTime();
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long allocated = threads.getTotalThreadAllocatedBytes();
         OcrResult last = null;
         for (int i = 0; i < reps; i++) {
             long start = System.nanoTime();
@@ -117,9 +119,10 @@ public final class OcrBench {
                     engine, det[i], rec[i]);
         }
         double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9 / reps;
+        double allocatedMb = (threads.getTotalThreadAllocatedBytes() - allocated) / 1e6 / reps;
         return new Row(image.name(), engine, last.lines().size(), found(image.words(), words(last.text())),
                 image.words().size(), median(det), median(rec), median(total), Arrays.stream(total).min().orElse(0),
-                cpuSeconds);
+                cpuSeconds, allocatedMb);
     }
 
     private static Row tesseract(Image image, Path work, int reps) throws IOException, InterruptedException {
@@ -145,7 +148,7 @@ public final class OcrBench {
         int lines = (int) text.lines().filter(l -> !l.isBlank()).count();
         return new Row(image.name(), "tesseract " + tesseractVersion() + " (CLI, eng)", lines,
                 found(image.words(), words(text)), image.words().size(), Double.NaN, Double.NaN, median(total),
-                Arrays.stream(total).min().orElse(0), cpu / reps);
+                Arrays.stream(total).min().orElse(0), cpu / reps, Double.NaN);
     }
 
     private static String tesseractVersion() throws IOException {
@@ -193,13 +196,14 @@ public final class OcrBench {
                 .append("IDE-like screenshot (13-15 px UI fonts, code, a table), and its top-left 1280x720.")
                 .append(tesseract ? "" : " tesseract not installed: no anchor row.").append("\n\n");
         md.append("| image | engine | lines | drawn words found | detection ms | recognition ms | total ms | best ms "
-                + "| CPU s per run |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| CPU s per run | Java heap allocated per run, MB |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d/%d (%.0f%%) | %s | %s | **%.0f** | %.0f | %.2f |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d/%d (%.0f%%) | %s | %s | **%.0f** | %.0f | %.2f | %s |%n",
                     r.image(), r.engine(), r.lines(), r.found(), r.words(), 100.0 * r.found() / r.words(),
                     Double.isNaN(r.detection()) ? "-" : String.format(Locale.ROOT, "%.0f", r.detection()),
                     Double.isNaN(r.recognition()) ? "-" : String.format(Locale.ROOT, "%.0f", r.recognition()),
-                    r.total(), r.best(), r.cpu()));
+                    r.total(), r.best(), r.cpu(),
+                    Double.isNaN(r.allocatedMb()) ? "-" : String.format(Locale.ROOT, "%.0f", r.allocatedMb())));
         }
         System.out.print(md);
     }
