@@ -42,31 +42,27 @@ final class CtcDecoder {
     }
 
     /**
-     * The characters of one sequence.
+     * The characters of one sequence, from the most probable class at each time step (the
+     * recognizer's {@code ArgMax} and {@code ReduceMax} outputs, see {@link TextRecognizer#withBestClass}).
      *
-     * @param probs  softmax outputs, {@code [.., steps, classCount]} flattened
-     * @param offset where this sequence starts in {@code probs}
+     * @param best   the winning class per step, {@code [.., steps]} flattened
+     * @param bestP  its probability per step, laid out as {@code best}
+     * @param offset where this sequence starts
      * @param steps  time steps to read (steps beyond the crop's content are padding and skipped)
      */
-    List<Char> decode(float[] probs, int offset, int steps) {
-        int n = classes.length;
+    List<Char> decode(long[] best, float[] bestP, int offset, int steps) {
         List<Char> out = new ArrayList<>();
         int previous = 0;
         for (int t = 0; t < steps; t++) {
-            int base = offset + t * n;
-            int best = 0;
-            float bestP = probs[base];
-            for (int c = 1; c < n; c++) {
-                float p = probs[base + c];
-                if (p > bestP) {
-                    bestP = p;
-                    best = c;
-                }
+            int c = (int) best[offset + t];
+            if (c < 0 || c >= classes.length) {
+                throw new IllegalStateException("the OCR recognizer gave class " + c + " but the character list has "
+                        + classes.length + ": the model and ppocr_keys_v1.txt do not belong together");
             }
-            if (best != 0 && best != previous) {
-                out.add(new Char(classes[best], t, bestP));
+            if (c != 0 && c != previous) {
+                out.add(new Char(classes[c], t, bestP[offset + t]));
             }
-            previous = best;
+            previous = c;
         }
         return out;
     }

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 final class OnnxModel {
     static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7;
-    private static final int ATTRIBUTE_FLOAT = 1, ATTRIBUTE_INT = 2, ATTRIBUTE_TENSOR = 4;
+    private static final int ATTRIBUTE_FLOAT = 1, ATTRIBUTE_INT = 2, ATTRIBUTE_TENSOR = 4, ATTRIBUTE_INTS = 7;
 
     final List<Node> nodes = new ArrayList<>();
     final List<String> outputs = new ArrayList<>();
@@ -58,7 +58,12 @@ final class OnnxModel {
 
     /** Adds {@code tensor} as a float graph output (to read it while calibrating). */
     void addOutput(String tensor) {
-        byte[] tensorType = new Protobuf.Writer().varint(1, FLOAT).toBytes();
+        addOutput(tensor, FLOAT);
+    }
+
+    /** Adds {@code tensor} as a graph output of element {@code type} ({@link #FLOAT}, {@link #INT64}, ...). */
+    void addOutput(String tensor, int elementType) {
+        byte[] tensorType = new Protobuf.Writer().varint(1, elementType).toBytes();
         byte[] type = new Protobuf.Writer().bytes(1, tensorType).toBytes();
         addedOutputs.add(new Field(12, Protobuf.LEN, 0, new Protobuf.Writer().string(1, tensor).bytes(2, type).toBytes()));
         outputs.add(tensor);
@@ -108,6 +113,14 @@ final class OnnxModel {
 
     static byte[] intAttribute(String name, long value) {
         return new Protobuf.Writer().string(1, name).varint(3, value).varint(20, ATTRIBUTE_INT).toBytes();
+    }
+
+    static byte[] intsAttribute(String name, long... values) {
+        Protobuf.Writer w = new Protobuf.Writer().string(1, name);
+        for (long v : values) {
+            w.varint(8, v);
+        }
+        return w.varint(20, ATTRIBUTE_INTS).toBytes();
     }
 
     /** The values of an INTS (or INT) attribute, or null when {@code n} does not have it. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +38,19 @@ final class PpOcrV4 implements Ocr {
     private boolean closed;
 
     private PpOcrV4(OrtEnvironment env, OrtSession detection, OrtSession recognition, CtcDecoder decoder,
-                    OcrOptions options) {
+                    OcrOptions options) throws OrtException {
         this.detection = detection;
         this.recognition = recognition;
         this.options = options;
         this.pool = Executors.newFixedThreadPool(options.threads(), Thread.ofPlatform().name("ocr-", 1).daemon()
                 .factory());
         this.detector = new TextDetector(env, detection, options);
-        this.recognizer = new TextRecognizer(env, recognition, decoder, options, pool);
+        try {
+            this.recognizer = new TextRecognizer(env, recognition, decoder, options, pool);
+        } catch (OrtException | RuntimeException e) {
+            pool.shutdown();
+            throw e;
+        }
     }
 
     static PpOcrV4 open(OcrModels models, OcrOptions options) {
@@ -53,11 +59,20 @@ final class PpOcrV4 implements Ocr {
         CtcDecoder decoder = CtcDecoder.load(models.keys());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Loaded det = load(env, models.detector(), options.int8() == OcrOptions.Int8.BOTH, options.threads(),
-                () -> OcrQuantization.detector(env, models.detector(), models.derived(), options.threads()));
+                () -> OcrQuantization.detector(env, models.detector(), models.derived(), options.threads()),
+                UnaryOperator.identity());
         try {
             Loaded rec = load(env, models.recognizer(), options.int8() != OcrOptions.Int8.OFF, 1,
-                    () -> OcrQuantization.recognizer(env, models.recognizer(), models.derived(), options.threads()));
-            PpOcrV4 ocr = new PpOcrV4(env, det.session(), rec.session(), decoder, options);
+                    () -> OcrQuantization.recognizer(env, models.recognizer(), models.derived(), options.threads()),
+                    TextRecognizer::withBestClass);
+            PpOcrV4 ocr;
+            try {
+                ocr = new PpOcrV4(env, det.session(), rec.session(), decoder, options);
+            } catch (OrtException | RuntimeException e) {
+                closeQuietly(rec.session());
+                throw e instanceof RuntimeException r ? r
+                        : new UnavailableException("cannot load the OCR recognizer: " + e.getMessage(), e);
+            }
             log.info("OCR: PP-OCRv4 on ONNX Runtime {} (CPU; {} detector on {} threads, {} recognizer on {} workers), "
                     + "loaded in {} ms", env.getVersion(), det.variant(), options.threads(), rec.variant(),
                     options.threads(), (System.nanoTime() - start) / 1_000_000);
@@ -75,17 +90,30 @@ final class PpOcrV4 implements Ocr {
         Path file() throws IOException, OrtException;
     }
 
-    /** The int8 model unless turned off or it cannot be made here; then the float one, folded. */
-    private static Loaded load(OrtEnvironment env, Path model, boolean wanted, int threads, Quantized quantized) {
+    /**
+     * The int8 model unless turned off or it cannot be made here; then the float one, folded.
+     * {@code edit} is applied to either before the session is made.
+     */
+    private static Loaded load(OrtEnvironment env, Path model, boolean wanted, int threads, Quantized quantized,
+                               UnaryOperator<byte[]> edit) {
         if (wanted) {
             try {
                 Path int8 = quantized.file();
-                return new Loaded(session(env, int8, Files.readAllBytes(int8), threads), "int8 (" + int8.getFileName() + ")");
+                return new Loaded(session(env, int8, edit.apply(Files.readAllBytes(int8)), threads),
+                        "int8 (" + int8.getFileName() + ")");
             } catch (IOException | OrtException | RuntimeException e) {
                 log.warn("OCR: no int8 version of {}, running the float one: {}", model.getFileName(), e.toString());
             }
         }
-        return new Loaded(session(env, model, fused(model), threads), "float");
+        byte[] bytes;
+        try {
+            bytes = edit.apply(fused(model));
+        } catch (IllegalArgumentException e) {
+            throw new UnavailableException("cannot load the OCR model " + model + ": " + e.getMessage()
+                    + " (pull it again: 'pixelsense models rm " + OcrModels.CATALOG_NAME + "', then 'pixelsense pull "
+                    + OcrModels.CATALOG_NAME + "')", e);
+        }
+        return new Loaded(session(env, model, bytes, threads), "float");
     }
 
     private static OrtSession session(OrtEnvironment env, Path model, byte[] bytes, int threads) {

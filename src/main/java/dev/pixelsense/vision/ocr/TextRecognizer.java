@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.pixelsense.error.CancelledException;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -36,6 +37,8 @@ import java.util.concurrent.Future;
  */
 final class TextRecognizer {
     static final int HEIGHT = 48;
+    static final String BEST = "pixelsense.best_class", BEST_P = "pixelsense.best_probability";
+    private static final java.util.Set<String> BEST_OUTPUTS = java.util.Set.of(BEST, BEST_P);
     static final int STEP = 8;
     /** Wider crops are squeezed to this width (a whole 4K line of small text still fits). */
     static final int MAX_WIDTH = 3200;
@@ -67,14 +70,46 @@ final class TextRecognizer {
     private final RecognitionCache cache;
 
     TextRecognizer(OrtEnvironment env, OrtSession session, CtcDecoder decoder, OcrOptions options,
-                   ExecutorService pool) {
+                   ExecutorService pool) throws OrtException {
         this.env = env;
         this.session = session;
         this.input = session.getInputNames().iterator().next();
+        if (!session.getOutputNames().containsAll(BEST_OUTPUTS)) {
+            throw new IllegalArgumentException("the OCR recognizer session lacks the outputs withBestClass adds");
+        }
+        long[] shape = ((ai.onnxruntime.TensorInfo) session.getOutputInfo().get(session.getOutputNames().iterator()
+                .next()).getInfo()).getShape();
+        if (shape.length == 3 && shape[2] > 0 && shape[2] != decoder.classCount()) {
+            throw new IllegalStateException("the OCR recognizer has " + shape[2] + " classes but the character list "
+                    + "gives " + decoder.classCount() + ": the model and ppocr_keys_v1.txt do not belong together");
+        }
         this.decoder = decoder;
         this.batchSize = options.batchSize();
         this.pool = pool;
         this.cache = new RecognitionCache(options.cacheSize());
+    }
+
+    /**
+     * The recognizer with two more outputs: per time step the most probable class ({@code ArgMax})
+     * and its probability ({@code ReduceMax}), which is all greedy CTC decoding reads. Without
+     * them every call copied the whole softmax, {@code steps x 6625} floats per line (a dense
+     * 1080p screen: about 300 MB), out of ONNX Runtime to scan it in Java.
+     *
+     * @throws IllegalArgumentException when {@code model} is not an ONNX model
+     */
+    static byte[] withBestClass(byte[] model) {
+        OnnxModel m = OnnxModel.parse(model, "pixelsense.best.");
+        String probabilities = m.outputs.getFirst();
+        m.nodes.add(OnnxGraph.Node.of("ArgMax", BEST, List.of(probabilities), BEST,
+                List.of(OnnxModel.intAttribute("axis", 2), OnnxModel.intAttribute("keepdims", 0))));
+        m.nodes.add(m.opset >= 18
+                ? OnnxGraph.Node.of("ReduceMax", BEST_P, List.of(probabilities, m.longs("axes", 2)), BEST_P,
+                        List.of(OnnxModel.intAttribute("keepdims", 0)))
+                : OnnxGraph.Node.of("ReduceMax", BEST_P, List.of(probabilities), BEST_P,
+                        List.of(OnnxModel.intsAttribute("axes", 2), OnnxModel.intAttribute("keepdims", 0))));
+        m.addOutput(BEST, OnnxModel.INT64);
+        m.addOutput(BEST_P, OnnxModel.FLOAT);
+        return m.bytes();
     }
 
     /** One reading per box, in the order of {@code boxes}. */
@@ -170,26 +205,25 @@ final class TextRecognizer {
         for (int i = 0; i < n; i++) {
             crop(image, batch.get(i), x, i * 3 * plane, width);
         }
-        float[] probs;
-        long[] shape;
+        long[] best;
+        float[] bestP;
+        int steps;
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 3, HEIGHT, width});
-             OrtSession.Result result = session.run(Map.of(input, tensor))) {
-            OnnxTensor out = (OnnxTensor) result.get(0);
-            shape = out.getInfo().getShape();
-            FloatBuffer buffer = out.getFloatBuffer();
-            probs = new float[buffer.remaining()];
-            buffer.get(probs);
-        }
-        int steps = (int) shape[1], classes = (int) shape[2];
-        if (classes != decoder.classCount()) {
-            throw new IllegalStateException("the OCR recognizer has " + classes + " classes but the character list "
-                    + "gives " + decoder.classCount() + ": the model and ppocr_keys_v1.txt do not belong together");
+             OrtSession.Result result = session.run(Map.of(input, tensor), BEST_OUTPUTS)) {
+            OnnxTensor classes = (OnnxTensor) result.get(BEST).orElseThrow();
+            steps = (int) classes.getInfo().getShape()[1];
+            LongBuffer b = classes.getLongBuffer();
+            best = new long[b.remaining()];
+            b.get(best);
+            FloatBuffer p = ((OnnxTensor) result.get(BEST_P).orElseThrow()).getFloatBuffer();
+            bestP = new float[p.remaining()];
+            p.get(bestP);
         }
         List<Read> reads = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Job job = batch.get(i);
             int used = Math.min(steps, (job.width() + STEP - 1) / STEP); // the rest is padding
-            List<CtcDecoder.Char> chars = decoder.decode(probs, i * steps * classes, used);
+            List<CtcDecoder.Char> chars = decoder.decode(best, bestP, i * steps, used);
             double pixelsPerColumn = job.crop().width() / job.width();
             double margin = (job.crop().width() - job.box().width()) / 2;
             StringBuilder text = new StringBuilder();

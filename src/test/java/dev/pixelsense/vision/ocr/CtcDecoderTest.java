@@ -1,6 +1,7 @@
 package dev.pixelsense.vision.ocr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -9,31 +10,44 @@ class CtcDecoderTest {
     // classes: 0 blank, 1 'a', 2 'b', 3 space (appended after the keys)
     final CtcDecoder decoder = new CtcDecoder(List.of("a", "b"));
 
-    static float[] steps(int... winners) {
-        float[] p = new float[winners.length * 4];
+    static long[] steps(int... winners) {
+        long[] best = new long[winners.length];
         for (int t = 0; t < winners.length; t++) {
-            for (int c = 0; c < 4; c++) {
-                p[t * 4 + c] = c == winners[t] ? 0.9f : 0.1f / 3;
-            }
+            best[t] = winners[t];
+        }
+        return best;
+    }
+
+    static float[] probabilities(int count) {
+        float[] p = new float[count];
+        for (int t = 0; t < count; t++) {
+            p[t] = 0.5f + t / 100f;
         }
         return p;
     }
 
     @Test
     void should_drop_blanks_and_repeats_but_keep_a_letter_repeated_across_a_blank() {
-        float[] p = steps(1, 1, 0, 1, 2, 2, 3, 0, 2);
+        long[] best = steps(1, 1, 0, 1, 2, 2, 3, 0, 2);
 
-        List<CtcDecoder.Char> chars = decoder.decode(p, 0, 9);
+        List<CtcDecoder.Char> chars = decoder.decode(best, probabilities(9), 0, 9);
 
         assertThat(chars).extracting(CtcDecoder.Char::text).containsExactly("a", "a", "b", " ", "b");
         assertThat(chars).extracting(CtcDecoder.Char::step).containsExactly(0, 3, 4, 6, 8);
+        assertThat(chars).extracting(CtcDecoder.Char::probability).containsExactly(0.5f, 0.53f, 0.54f, 0.56f, 0.58f);
         assertThat(decoder.classCount()).isEqualTo(4);
     }
 
     @Test
     void should_read_only_the_steps_asked_for_from_the_offset_given() {
-        float[] p = steps(2, 2, 1, 1, 1, 2);
+        long[] best = steps(2, 2, 1, 1, 1, 2);
 
-        assertThat(decoder.decode(p, 2 * 4, 2)).extracting(CtcDecoder.Char::text).containsExactly("a");
+        assertThat(decoder.decode(best, probabilities(6), 2, 2)).extracting(CtcDecoder.Char::text).containsExactly("a");
+    }
+
+    @Test
+    void should_refuse_a_class_the_character_list_does_not_have() {
+        assertThatThrownBy(() -> decoder.decode(steps(1, 7), probabilities(2), 0, 2))
+                .hasMessageContaining("class 7").hasMessageContaining("do not belong together");
     }
 }

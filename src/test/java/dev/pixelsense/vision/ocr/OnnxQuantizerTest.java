@@ -70,8 +70,9 @@ class OnnxQuantizerTest {
         CtcDecoder decoder = CtcDecoder.load(models.keys());
         List<String> different = new ArrayList<>();
         int lines = 0;
-        try (OrtSession float32 = env.createSession(OnnxFusion.fuse(Files.readAllBytes(models.recognizer())).model());
-             OrtSession int8 = env.createSession(int8Recognizer)) {
+        try (OrtSession float32 = env.createSession(TextRecognizer.withBestClass(
+                     OnnxFusion.fuse(Files.readAllBytes(models.recognizer())).model()));
+             OrtSession int8 = env.createSession(TextRecognizer.withBestClass(int8Recognizer))) {
             for (TextScene scene : List.of(TextScene.columns("SansSerif", TextScene.Theme.LIGHT),
                     TextScene.columns("Monospaced", TextScene.Theme.DARK))) {
                 OcrImage image = OcrImage.of(scene.image());
@@ -142,12 +143,49 @@ class OnnxQuantizerTest {
     private static String read(CtcDecoder decoder, OrtSession session, float[] x) throws Exception {
         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, 3, 48, x.length / (3 * 48)});
              OrtSession.Result r = session.run(Map.of(session.getInputNames().iterator().next(), in))) {
-            FloatBuffer out = ((OnnxTensor) r.get(0)).getFloatBuffer();
+            long[] best = longs((OnnxTensor) r.get(TextRecognizer.BEST).orElseThrow());
+            FloatBuffer out = ((OnnxTensor) r.get(TextRecognizer.BEST_P).orElseThrow()).getFloatBuffer();
             float[] p = new float[out.remaining()];
             out.get(p);
             StringBuilder text = new StringBuilder();
-            decoder.decode(p, 0, p.length / decoder.classCount()).forEach(c -> text.append(c.text()));
+            decoder.decode(best, p, 0, best.length).forEach(c -> text.append(c.text()));
             return text.toString().strip();
+        }
+    }
+
+    static long[] longs(OnnxTensor t) throws Exception {
+        java.nio.LongBuffer b = t.getLongBuffer();
+        long[] v = new long[b.remaining()];
+        b.get(v);
+        return v;
+    }
+
+    @Test
+    void should_give_each_steps_most_probable_class_and_its_probability_as_the_softmax_does() throws Exception {
+        float[] x = OnnxFusionTest.renderedLine(480);
+        for (byte[] model : List.of(Files.readAllBytes(models.recognizer()), int8Recognizer)) {
+            try (OrtSession session = env.createSession(TextRecognizer.withBestClass(model));
+                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, 3, 48, 480});
+                 OrtSession.Result r = session.run(Map.of(session.getInputNames().iterator().next(), in))) {
+                FloatBuffer all = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                long[] best = longs((OnnxTensor) r.get(TextRecognizer.BEST).orElseThrow());
+                FloatBuffer bestP = ((OnnxTensor) r.get(TextRecognizer.BEST_P).orElseThrow()).getFloatBuffer();
+                int classes = all.remaining() / best.length;
+                assertThat(classes).isEqualTo(6625);
+                int letters = 0;
+                for (int t = 0; t < best.length; t++) {
+                    int winner = 0;
+                    for (int c = 1; c < classes; c++) {
+                        if (all.get(t * classes + c) > all.get(t * classes + winner)) {
+                            winner = c;
+                        }
+                    }
+                    assertThat(best[t]).as("step %d", t).isEqualTo(winner);
+                    assertThat(bestP.get(t)).as("step %d", t).isEqualTo(all.get(t * classes + winner));
+                    letters += winner == 0 ? 0 : 1;
+                }
+                assertThat(letters).as("steps that read a character").isGreaterThan(10);
+            }
         }
     }
 }
