@@ -275,14 +275,31 @@ public final class ModelStore implements AutoCloseable {
         return removed;
     }
 
+    /**
+     * Where files made from pulled ones are kept (the int8 OCR models). A derived file's name
+     * carries the first 16 hex digits of its source's sha256 between dashes
+     * ({@code ppocr-rec-06b3e6af6c59a1ba-int8-v1.onnx}), so that {@link #prune()} can delete it
+     * once the source is gone.
+     */
+    public Path derived() {
+        return root.resolve("derived");
+    }
+
+    private static final java.util.regex.Pattern DERIVED_SOURCE = java.util.regex.Pattern.compile("-([0-9a-f]{16})-");
+
     /** What {@link #prune()} removed. */
     public record Pruned(int partials, int blobs, long bytes) {
     }
 
-    /** Deletes unfinished downloads nobody is working on and blobs no reference uses. */
+    /**
+     * Deletes unfinished downloads nobody is working on, blobs no reference uses, and derived
+     * files whose source blob is gone.
+     */
     public Pruned prune() {
         Set<String> used = new HashSet<>();
         manifests.all().forEach(e -> e.files().forEach(f -> used.add("sha256-" + f.sha256())));
+        Set<String> sources = new HashSet<>();
+        used.forEach(blob -> sources.add(blob.substring("sha256-".length(), "sha256-".length() + 16)));
         int partialCount = 0;
         int blobCount = 0;
         long bytes = 0;
@@ -299,6 +316,14 @@ public final class ModelStore implements AutoCloseable {
         }
         for (Path p : listDir(blobs)) {
             if (!used.contains(p.getFileName().toString())) {
+                bytes += sizeOf(p);
+                delete(p);
+                blobCount++;
+            }
+        }
+        for (Path p : listDir(derived())) {
+            java.util.regex.Matcher m = DERIVED_SOURCE.matcher(p.getFileName().toString());
+            if (Files.isRegularFile(p) && m.find() && !sources.contains(m.group(1))) {
                 bytes += sizeOf(p);
                 delete(p);
                 blobCount++;

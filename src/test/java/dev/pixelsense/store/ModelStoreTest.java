@@ -277,13 +277,20 @@ class ModelStoreTest {
             Files.writeString(dir.resolve("partial/orphan.partial"), "half");
             assertThat(store.list()).extracting(ModelStore.Pulled::ref).containsExactly(ref);
 
+            // files made from a.gguf (as the int8 OCR models are), and one whose source is long gone
+            Files.createDirectories(store.derived());
+            Files.writeString(store.derived().resolve("made-" + SHA.substring(0, 16) + "-v1.bin"), "kept");
+            Files.writeString(store.derived().resolve("made-0123456789abcdef-v1.bin"), "stale");
+
             ModelStore.Pruned pruned = store.prune();
             assertThat(pruned.partials()).isEqualTo(1);
-            assertThat(pruned.blobs()).isZero();
+            assertThat(pruned.blobs()).isEqualTo(1);
+            assertThat(listing("derived")).containsExactly("made-" + SHA.substring(0, 16) + "-v1.bin");
 
             assertThat(store.remove(ref)).isTrue();
             assertThat(store.list()).isEmpty();
             assertThat(listing("blobs")).isEmpty();
+            assertThat(listing("derived")).isEmpty();
             assertThat(store.remove(ref)).isFalse();
         }
     }

@@ -32,9 +32,8 @@ public record OcrModels(Path detector, Path recognizer, Path keys, Path derived)
     public static OcrModels fromStore(ModelStore store) {
         List<StoredFile> files = store.find(CATALOG_NAME).orElseThrow(() -> new UnavailableException(
                 "the OCR models are not pulled yet: run 'pixelsense pull " + CATALOG_NAME + "'"));
-        // not among the blobs: prune deletes files there that no manifest names
         return new OcrModels(file(files, DETECTOR_FILE), file(files, RECOGNIZER_FILE), file(files, KEYS_FILE),
-                store.root().resolve("derived"));
+                store.derived());
     }
 
     /** The three files under their usual names in one directory (e.g. an unpacked npm package). */
