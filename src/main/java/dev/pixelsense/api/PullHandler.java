@@ -8,6 +8,7 @@ import dev.pixelsense.openai.OpenAiJson;
 import dev.pixelsense.store.ModelStore;
 import dev.pixelsense.store.PullProgress;
 import dev.pixelsense.store.StoredFile;
+import dev.pixelsense.vision.ocr.OcrModels;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,6 +38,7 @@ final class PullHandler {
         String ref = body.path("ref").asText();
         if (!body.path("stream").asBoolean(true)) {
             List<StoredFile> files = store.get().pull(ref, PullProgress.Listener.NONE);
+            OcrModels.prepareAfterPull(store.get(), ref, PullProgress.Listener.NONE);
             ctx.contentType("application/json").result(OpenAiJson.write(success(ref, files)));
             return;
         }
@@ -49,6 +51,7 @@ final class PullHandler {
         Sink sink = new Sink(out, sse);
         try {
             List<StoredFile> files = store.get().pull(ref, p -> sink.send(progress(p)));
+            OcrModels.prepareAfterPull(store.get(), ref, p -> sink.send(progress(p)));
             sink.send(success(ref, files));
         } catch (PixelsenseException e) {
             ObjectNode error = OpenAiJson.MAPPER.createObjectNode().put("status", "error");

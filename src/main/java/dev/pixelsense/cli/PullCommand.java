@@ -28,6 +28,7 @@ final class PullCommand implements Callable<Integer> {
         ProgressPrinter printer = new ProgressPrinter(err, terminal);
         try (Pixelsense px = Pixelsense.open(config.load(), System::getenv)) {
             List<StoredFile> files = px.store().pull(ref, printer);
+            dev.pixelsense.vision.ocr.OcrModels.prepareAfterPull(px.store(), ref, printer);
             printer.finish();
             for (StoredFile f : files) {
                 System.out.println(f.path() + "  " + f.name() + "  " + ByteSizes.formatApprox(f.size()) + "  sha256:" + f.sha256()

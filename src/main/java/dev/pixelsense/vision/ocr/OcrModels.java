@@ -2,6 +2,7 @@ package dev.pixelsense.vision.ocr;
 
 import dev.pixelsense.error.UnavailableException;
 import dev.pixelsense.store.ModelStore;
+import dev.pixelsense.store.PullProgress;
 import dev.pixelsense.store.StoredFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,29 @@ public record OcrModels(Path detector, Path recognizer, Path keys, Path derived)
                 "the OCR models are not pulled yet: run 'pixelsense pull " + CATALOG_NAME + "'"));
         return new OcrModels(file(files, DETECTOR_FILE), file(files, RECOGNIZER_FILE), file(files, KEYS_FILE),
                 store.derived());
+    }
+
+    /**
+     * After a pull of {@value #CATALOG_NAME}: makes what OCR makes on first use (the int8
+     * recognizer, 12-15 s once, cached in the store's {@code derived/}) now, where a wait is
+     * expected, so the first OCR call does not pay it. Reports "preparing" and then "prepared" to
+     * {@code listener}; a failure is reported, not thrown (the pulled files are fine, and OCR tries
+     * again on first use). Any other reference: nothing to do.
+     */
+    public static void prepareAfterPull(ModelStore store, String ref, PullProgress.Listener listener) {
+        if (!CATALOG_NAME.equals(ref)) {
+            return;
+        }
+        listener.on(new PullProgress(ref, null, "preparing", 0, -1, 0, -1,
+                "making the int8 OCR recognizer (once, about 15 s)"));
+        long start = System.nanoTime();
+        String outcome;
+        try (Ocr ignored = Ocr.open(fromStore(store))) {
+            outcome = "OCR ready (" + (System.nanoTime() - start) / 1_000_000 + " ms)";
+        } catch (RuntimeException e) {
+            outcome = "not prepared: " + e.getMessage() + " (OCR tries again on first use)";
+        }
+        listener.on(new PullProgress(ref, null, "prepared", 0, -1, 0, -1, outcome));
     }
 
     /** The three files under their usual names in one directory (e.g. an unpacked npm package). */

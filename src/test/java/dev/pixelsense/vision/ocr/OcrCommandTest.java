@@ -108,6 +108,31 @@ class OcrCommandTest {
     }
 
     @Test
+    void should_make_the_int8_recognizer_when_the_models_are_pulled() throws Exception {
+        // a copy of a store that has ppocr-v4 but none of the files made from it (pulling it again
+        // finds every file there and downloads nothing)
+        Path store = dir.resolve("store");
+        Path pulled = OcrModelFiles.pulledStore();
+        try (java.util.stream.Stream<Path> all = Files.walk(pulled)) {
+            for (Path p : all.filter(Files::isRegularFile).filter(p -> !pulled.relativize(p).startsWith("derived"))
+                    .toList()) {
+                Files.createDirectories(store.resolve(pulled.relativize(p)).getParent());
+                Files.copy(p, store.resolve(pulled.relativize(p)));
+            }
+        }
+
+        Cli.Captured c = Cli.run("pull", "-c", config(store).toString(), "ppocr-v4");
+
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.err()).contains("preparing ppocr-v4: making the int8 OCR recognizer (once, about 15 s)")
+                .contains("prepared ppocr-v4: OCR ready");
+        try (java.util.stream.Stream<Path> made = Files.list(store.resolve("derived"))) {
+            assertThat(made.map(p -> p.getFileName().toString()))
+                    .containsExactly("ppocr-rec-06b3e6af6c59a1ba-int8-v" + OcrQuantization.VERSION + ".onnx");
+        }
+    }
+
+    @Test
     void should_say_in_one_line_to_pull_the_models_when_they_are_missing() throws Exception {
         Cli.Captured c = Cli.run("ocr", "-c", config(dir.resolve("empty-store")).toString(), screenshot().toString());
 
