@@ -103,6 +103,21 @@ class StoreSurfacesTest {
         }
     }
 
+    @Test
+    void should_report_preparing_the_ocr_models_after_pulling_them() throws Exception {
+        // a copy of a store with ppocr-v4 and its int8 recognizer: the pull downloads nothing and the
+        // preparation finds the int8 file made (OcrCommandTest covers making it)
+        Path store = dev.pixelsense.testing.OcrModelFiles.copyOfPulledStore(dir.resolve("ocr-store"), true);
+        try (TestServer server = TestServer.start("server:\n  port: 0\nstore:\n  dir: " + store + "\n")) {
+            RawHttp.Response r = RawHttp.post(server.port(), "/api/pull", "{\"ref\":\"ppocr-v4\"}", Map.of());
+            List<JsonNode> events = r.body().lines().map(StoreSurfacesTest::json).toList();
+            assertThat(events).extracting(e -> e.path("status").asText()).containsSubsequence("preparing", "prepared",
+                    "success");
+            assertThat(events).filteredOn(e -> e.path("status").asText().equals("prepared")).singleElement()
+                    .satisfies(e -> assertThat(e.path("message").asText()).startsWith("OCR ready"));
+        }
+    }
+
     private static JsonNode json(String line) {
         try {
             return JSON.readTree(line);

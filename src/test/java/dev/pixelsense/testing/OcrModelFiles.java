@@ -74,4 +74,22 @@ public final class OcrModelFiles {
         }
         return STORE;
     }
+
+    /**
+     * A copy of {@link #pulledStore()} in {@code to}, as a user's store after pulling ppocr-v4;
+     * without the files made from it (the int8 models) unless {@code withDerived}.
+     */
+    public static Path copyOfPulledStore(Path to, boolean withDerived) throws IOException, InterruptedException {
+        Path pulled = pulledStore();
+        try (java.util.stream.Stream<Path> all = Files.walk(pulled)) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) {
+                Path relative = pulled.relativize(p);
+                if (withDerived || !relative.startsWith("derived")) {
+                    Files.createDirectories(to.resolve(relative).getParent());
+                    Files.copy(p, to.resolve(relative));
+                }
+            }
+        }
+        return to;
+    }
 }

@@ -111,15 +111,7 @@ class OcrCommandTest {
     void should_make_the_int8_recognizer_when_the_models_are_pulled() throws Exception {
         // a copy of a store that has ppocr-v4 but none of the files made from it (pulling it again
         // finds every file there and downloads nothing)
-        Path store = dir.resolve("store");
-        Path pulled = OcrModelFiles.pulledStore();
-        try (java.util.stream.Stream<Path> all = Files.walk(pulled)) {
-            for (Path p : all.filter(Files::isRegularFile).filter(p -> !pulled.relativize(p).startsWith("derived"))
-                    .toList()) {
-                Files.createDirectories(store.resolve(pulled.relativize(p)).getParent());
-                Files.copy(p, store.resolve(pulled.relativize(p)));
-            }
-        }
+        Path store = OcrModelFiles.copyOfPulledStore(dir.resolve("store"), false);
 
         Cli.Captured c = Cli.run("pull", "-c", config(store).toString(), "ppocr-v4");
 
