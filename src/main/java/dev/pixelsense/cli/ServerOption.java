@@ -61,7 +61,7 @@ final class ServerOption {
             HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
                 if (r.statusCode() != 200) {
-                    throw new IllegalStateException(errorMessage(r.statusCode(),
+                    throw new IllegalStateException(refusal(base(cfg), r.statusCode(),
                             lines.lines().reduce("", String::concat).getBytes(StandardCharsets.UTF_8)));
                 }
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -99,15 +99,30 @@ final class ServerOption {
 
     /** The message of an error answer in OpenAI's shape, else its status. */
     static String errorMessage(int status, byte[] body) {
+        String message = openAiMessage(body);
+        return message != null ? message : "HTTP " + status;
+    }
+
+    private static String openAiMessage(byte[] body) {
         try {
             JsonNode error = OpenAiJson.MAPPER.readTree(body).path("error");
             if (error.path("message").isTextual()) {
                 return error.path("message").asText();
             }
         } catch (IOException | RuntimeException notJson) {
-            // fall through to the status
+            // not ours
         }
-        return "HTTP " + status;
+        return null;
+    }
+
+    /** An error answer from whatever listens at {@code base}: ours carry OpenAI's error shape. */
+    private String refusal(String base, int status, byte[] body) {
+        String message = openAiMessage(body);
+        if (message != null) {
+            return message;
+        }
+        return "HTTP " + status + " from " + base + ": not a pixelsense server? (give --url"
+                + (url == null ? ", or --local to run the model in this process)" : ")");
     }
 
     private String base(PixelsenseConfig cfg) {

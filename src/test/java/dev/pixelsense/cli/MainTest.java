@@ -397,6 +397,28 @@ class MainTest {
             assertThat(Main.run("chat", "-c", file.toString(), "--local", "served-only", "hi")).isEqualTo(1);
             assertThat(lastErrorLine()).startsWith("pixelsense: The model 'served-only' does not exist");
         }
+        // something else listens at the config's address
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] page = "<html>Not Found</html>".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(404, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        other.start();
+        try {
+            err.reset();
+            Path elsewhere = config("server:\n  port: " + other.getAddress().getPort() + "\n");
+            assertThat(Main.run("chat", "-c", elsewhere.toString(), "served-only", "hi")).isEqualTo(1);
+            assertThat(oneErrorLine()).isEqualTo("pixelsense: HTTP 404 from http://127.0.0.1:"
+                    + other.getAddress().getPort() + ": not a pixelsense server? (give --url, or --local to run the "
+                    + "model in this process)");
+        } finally {
+            other.stop(0);
+        }
+
         err.reset();
         assertThat(Main.run("chat", "--url", "http://127.0.0.1:9", "served-only", "hi")).isEqualTo(1);
         assertThat(oneErrorLine()).isEqualTo("pixelsense: no pixelsense server at http://127.0.0.1:9 (start one with "
