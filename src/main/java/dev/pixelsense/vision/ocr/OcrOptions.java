@@ -21,7 +21,9 @@ package dev.pixelsense.vision.ocr;
  *                        cost 60 ms of CPU per line against 40 ms one at a time)
  * @param minConfidence   lines read with a lower mean character probability are dropped (default 0.5)
  * @param cacheSize       readings of this many recent crops are kept, so unchanged lines are not
- *                        recognized again on the next call (default 4096; 0 turns it off)
+ *                        recognized again on the next call, and only the rows that changed since
+ *                        the previous call are detected again ({@code ChangedRows}) (default 4096;
+ *                        0 turns both off: every call reads the whole image)
  * @param threads         detection's ONNX Runtime threads and recognition's workers (default: the
  *                        available processors)
  * @param int8            which models run as int8 versions made from the published ones on first

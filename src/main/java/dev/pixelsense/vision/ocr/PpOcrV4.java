@@ -35,6 +35,7 @@ final class PpOcrV4 implements Ocr {
     private final TextRecognizer recognizer;
     private final OcrOptions options;
     private final ExecutorService pool;
+    private final ChangedRows changedRows; // null when the cache is off: every call reads everything
     private boolean closed;
 
     private PpOcrV4(OrtEnvironment env, OrtSession detection, OrtSession recognition, CtcDecoder decoder,
@@ -45,6 +46,7 @@ final class PpOcrV4 implements Ocr {
         this.pool = Executors.newFixedThreadPool(options.threads(), Thread.ofPlatform().name("ocr-", 1).daemon()
                 .factory());
         this.detector = new TextDetector(env, detection, options);
+        this.changedRows = options.cacheSize() > 0 ? new ChangedRows() : null;
         try {
             this.recognizer = new TextRecognizer(env, recognition, decoder, options, pool);
         } catch (OrtException | RuntimeException e) {
@@ -166,7 +168,8 @@ final class PpOcrV4 implements Ocr {
                 throw new IllegalStateException("this OCR instance is closed");
             }
             long start = System.nanoTime();
-            List<DbPostProcessor.Detected> boxes = detector.detect(image);
+            List<DbPostProcessor.Detected> boxes = changedRows == null ? detector.detect(image)
+                    : changedRows.detect(detector, image, options.maxSide());
             long detected = System.nanoTime();
             List<TextRecognizer.Read> reads = recognizer.read(image, boxes.stream().map(DbPostProcessor.Detected::box)
                     .toList());
@@ -177,6 +180,16 @@ final class PpOcrV4 implements Ocr {
         } catch (OrtException e) {
             throw new IllegalStateException("OCR inference failed on a " + width + "x" + height + " image: "
                     + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Rows the last call detected again; -1 when it detected the whole image (for tests). */
+    int rowsDetectedLastCall() {
+        lock.lock();
+        try {
+            return changedRows == null ? -1 : changedRows.rowsDetected();
         } finally {
             lock.unlock();
         }

@@ -133,6 +133,58 @@ class OcrTest {
     }
 
     @Test
+    void should_detect_only_the_rows_that_changed_and_find_what_a_whole_reading_finds() throws Exception {
+        TextScene scene = TextScene.screen1080();
+        OcrResult before = ocr.recognize(scene.image());
+        assertThat(((PpOcrV4) ocr).rowsDetectedLastCall()).isEqualTo(-1);
+
+        // a notice replaces two lines of the Serif column
+        scene.fill(980, 500, 520, 44, TextScene.Theme.LIGHT);
+        scene.text("Deployment finished at 14:32", "Serif", 16, 996, 504, TextScene.Theme.LIGHT);
+        OcrResult after = ocr.recognize(scene.image());
+
+        int rows = ((PpOcrV4) ocr).rowsDetectedLastCall();
+        assertThat(rows).as("rows detected again").isBetween(44, 44 + 2 * ChangedRows.MAX_MARGIN);
+        assertThat(after.text()).contains("Deployment finished at 14:32");
+        List<OcrLine> replaced = before.lines().stream().filter(l -> l.bounds().x() >= 980 && l.bounds().x() < 1500
+                && l.bounds().y() + l.bounds().height() / 2 >= 500 && l.bounds().y() + l.bounds().height() / 2 < 544)
+                .toList();
+        assertThat(replaced).isNotEmpty();
+        for (OcrLine gone : replaced) {
+            assertThat(after.lines()).noneMatch(l -> l.text().equals(gone.text()) && l.bounds().equals(gone.bounds()));
+        }
+        // far from the change, the boxes are the previous call's, as they were
+        List<OcrLine> far = before.lines().stream().filter(l -> Math.abs(l.bounds().y() - 520) > 300).toList();
+        assertThat(far).hasSizeGreaterThan(40);
+        for (OcrLine line : far) {
+            assertThat(after.lines()).contains(line);
+        }
+        // and what it found matches reading the whole image again, within detection's own noise
+        // (a whole reading moves boxes by 1-3 px even far from a change: the network sees wide)
+        OcrResult whole;
+        try (Ocr fresh = Ocr.open(OcrTestSupport.models(), OcrOptions.defaults().withCacheSize(0))) {
+            whole = fresh.recognize(scene.image());
+        }
+        assertThat(after.lines()).hasSameSizeAs(whole.lines());
+        long sameText = 0;
+        for (OcrLine line : whole.lines()) {
+            OcrLine match = after.lines().stream().filter(l -> near(l.bounds(), line.bounds(), 4)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no line where a whole reading found " + line.text() + " "
+                            + line.bounds()));
+            sameText += match.text().equals(line.text()) ? 1 : 0;
+        }
+        assertThat(sameText).as("lines read the same").isGreaterThanOrEqualTo(whole.lines().size() * 97 / 100);
+
+        ocr.recognize(scene.image());
+        assertThat(((PpOcrV4) ocr).rowsDetectedLastCall()).as("nothing changed").isZero();
+    }
+
+    private static boolean near(Rect a, Rect b, int px) {
+        return Math.abs(a.x() - b.x()) <= px && Math.abs(a.y() - b.y()) <= px && Math.abs(a.width() - b.width()) <= px
+                && Math.abs(a.height() - b.height()) <= px;
+    }
+
+    @Test
     void should_close_once_and_refuse_calls_afterwards() throws Exception {
         Ocr own = Ocr.open(OcrTestSupport.models());
         own.close();
