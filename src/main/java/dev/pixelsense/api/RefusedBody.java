@@ -17,11 +17,8 @@ final class RefusedBody {
     }
 
     static void discard(Context ctx, long cap) {
-        if (ctx.statusCode() < 400 || ctx.req().getContentLengthLong() == 0) {
-            return;
-        }
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > cap) {
+        long declared = ctx.req().getContentLengthLong(); // -1 when unknown (chunked)
+        if (ctx.statusCode() < 400 || declared == 0 || declared > cap) {
             return;
         }
         byte[] sink = new byte[64 * 1024];

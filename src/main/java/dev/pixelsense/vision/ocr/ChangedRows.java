@@ -31,8 +31,13 @@ final class ChangedRows {
     private int rowsDetected = -1;
 
     List<DbPostProcessor.Detected> detect(TextDetector detector, OcrImage image, int maxSide) throws OrtException {
+        if (Math.max(image.width(), image.height()) > maxSide) {
+            previous = null; // downscaled: nothing to reuse, and no copy of a large image to keep
+            rowsDetected = -1;
+            return detector.detect(image);
+        }
         List<int[]> changed = previous != null && width == image.width() && height == image.height()
-                && Math.max(width, height) <= maxSide ? changed(image) : null;
+                ? changed(image) : null;
         List<DbPostProcessor.Detected> found;
         if (changed == null || changedCount(changed) * 2 > height) {
             found = detector.detect(image);

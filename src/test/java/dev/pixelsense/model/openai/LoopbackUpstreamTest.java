@@ -142,30 +142,32 @@ class LoopbackUpstreamTest {
 
     @Test
     void should_close_the_runner_connection_when_the_caller_cancels_mid_stream() throws Exception {
-        serve("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("data: " + CHUNK.formatted("a", "null") + "\n\n"),
-                false);
-        CallContext call = new CallContext();
-        try (OpenAiBackend backend = backend(Duration.ofSeconds(30));
-             ChatStream stream = backend.stream(request(), call)) {
-            assertThat(stream.next().text()).isEqualTo("a");
-            timers.schedule(call::cancel, 200, TimeUnit.MILLISECONDS);
-            assertThatThrownBy(stream::next).isInstanceOf(CancelledException.class);
-            assertThat(clientClosed.get(5, TimeUnit.SECONDS)).isTrue();
-        }
+        cancelAfterTheFirstChunk(call -> timers.schedule(call::cancel, 200, TimeUnit.MILLISECONDS),
+                () -> assertThat(clientClosed.get(5, TimeUnit.SECONDS)).isTrue());
     }
 
     @Test
     void should_report_a_cancellation_that_came_between_two_reads_as_one() throws Exception {
         // the cancel lands while the reader is busy elsewhere (writing to its client): its next read
         // finds the body ended, which must not read as the runner cutting the answer short
+        cancelAfterTheFirstChunk(CallContext::cancel, () -> { });
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    /** An answer that stops after one chunk, cancelled by {@code cancel}: the next read must say cancelled. */
+    private void cancelAfterTheFirstChunk(java.util.function.Consumer<CallContext> cancel, Check then) throws Exception {
         serve("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("data: " + CHUNK.formatted("a", "null") + "\n\n"),
                 false);
         CallContext call = new CallContext();
         try (OpenAiBackend backend = backend(Duration.ofSeconds(30));
              ChatStream stream = backend.stream(request(), call)) {
             assertThat(stream.next().text()).isEqualTo("a");
-            call.cancel();
+            cancel.accept(call);
             assertThatThrownBy(stream::next).isInstanceOf(CancelledException.class);
+            then.run();
         }
     }
 
